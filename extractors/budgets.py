@@ -1,0 +1,94 @@
+"""Budget figures: amounts of money with their unit and role.
+
+Units: บาท; พันบาท ×1e3; หมื่นบาท ×1e4; แสนบาท ×1e5; ล้านบาท / ลบ. ×1e6; พันล้านบาท ×1e9;
+หมื่นล้านบาท ×1e10; แสนล้านบาท ×1e11; ล้านล้านบาท ×1e12. Amounts written only in words
+(ห้าหมื่นบาท) are read with PyThaiNLP; a spelled-out repeat in brackets after a figure
+(50,000 บาท (ห้าหมื่นบาทถ้วน)) is part of that figure's mention, not a second amount.
+Counts, scores and percentages never carry a money unit, so they never match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.model import Document, Mention
+from pipeline.thai import fold_digits
+
+NAME = "budgets"
+VERSION = "1"
+
+UNITS: dict[str, Decimal] = {
+    "ล้านล้านบาท": Decimal(10) ** 12, "แสนล้านบาท": Decimal(10) ** 11, "หมื่นล้านบาท": Decimal(10) ** 10,
+    "พันล้านบาท": Decimal(10) ** 9, "ล้านบาท": Decimal(10) ** 6, "ลบ.": Decimal(10) ** 6,
+    "ล.บ.": Decimal(10) ** 6, "แสนบาท": Decimal(10) ** 5, "หมื่นบาท": Decimal(10) ** 4,
+    "พันบาท": Decimal(10) ** 3, "บาท": Decimal(1),
+}
+_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_NUMBER = r"(?<![\d.,])(?P<num>\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_THAI_NUMBER_WORDS = "ศูนย์|หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน"
+FIGURE = re.compile(
+    rf"{_NUMBER}(?:\.-)?\s*(?P<unit>{_UNIT})(?:\s*\.-|\.-)?"
+    rf"(?:\s*\(\s*(?:{_THAI_NUMBER_WORDS})+(?:บาท|สตางค์|ถ้วน)*\s*\))?")
+# An amount in words starts with a digit word (not "ล้านบาท" of a table's unit line).
+IN_WORDS = re.compile(rf"(?P<words>(?:หนึ่ง|สอง|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ยี่สิบ)(?:{_THAI_NUMBER_WORDS})*)บาท(?:ถ้วน)?")
+
+_ROLES = json.loads((Path(__file__).parent / "data" / "budget_roles.json").read_text("utf-8"))
+_ROLE_WORDS = sorted(((w, role) for role in ("planned_disbursement", "disbursed", "budget", "other")
+                      for w in _ROLES[role]), key=lambda x: -len(x[0]))
+_ROLE_RE = re.compile("|".join(re.escape(w) for w, _ in _ROLE_WORDS))
+_ROLE_OF = dict(_ROLE_WORDS)
+IMPLAUSIBLE = Decimal(10) ** 11  # one report's figure above 100,000 million baht: check the unit
+
+
+def role_for(text: str, start: int) -> str:
+    """The nearest role keyword before `start` on the same line (then up to 2 lines back)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    window = text[max(line_start, start - 120):start]
+    hits = list(_ROLE_RE.finditer(window))
+    if not hits:
+        back = text[max(0, start - 200):line_start]
+        back = back[back.rfind("\n\n") + 1:] if "\n\n" in back else back
+        hits = list(_ROLE_RE.finditer(back))
+        hits = [h for h in hits if _ROLE_OF[h.group()] != "other"]
+    return _ROLE_OF[hits[-1].group()] if hits else "budget"
+
+
+def _words_to_number(words: str) -> int | None:
+    from pythainlp.util import thaiword_to_num  # heavy import only when words appear
+
+    try:
+        return thaiword_to_num(words)
+    except (ValueError, KeyError, IndexError):
+        return None
+
+
+def extract(doc: Document) -> tuple[list[Mention], list[str]]:
+    folded = fold_digits(doc.text)
+    found: list[Mention] = []
+    warnings: list[str] = []
+    taken: list[tuple[int, int]] = []
+    for m in FIGURE.finditer(folded):
+        number = Decimal(m.group("num").replace(",", "").replace(" ", ""))
+        amount = number * UNITS[m.group("unit")]
+        s, e = m.span()
+        text = doc.text[s:e]
+        if amount > IMPLAUSIBLE:
+            warnings.append(f"budget '{text}' = {amount:,.0f} baht is implausibly large for one report; "
+                            "check the unit")
+        taken.append((s, e))
+        found.append(Mention(NAME, s, e, text, {"amount": amount, "role": role_for(folded, s)},
+                             f"{NAME}/{VERSION}"))
+    for m in IN_WORDS.finditer(folded):
+        s, e = m.span()
+        if any(s < te and ts < e for ts, te in taken):
+            continue
+        value = _words_to_number(m.group("words"))
+        if value is None or value == 0:
+            continue
+        found.append(Mention(NAME, s, e, doc.text[s:e], {"amount": Decimal(value), "role": role_for(folded, s)},
+                             f"{NAME}/{VERSION}"))
+    found.sort(key=lambda x: x.start)
+    return found, warnings

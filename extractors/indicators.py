@@ -1,0 +1,205 @@
+"""Indicators (ตัวชี้วัด): from numbered headings and lists, form fields, table rows and
+inline enumerations; with the outcome, target and result the report gives for each.
+
+An indicator is a named measure the report presents as one: under a ตัวชี้วัด heading, in a
+list introduced as indicators, in a form's ตัวชี้วัด field, or a numbered item that carries its
+own ผลการดำเนินงาน. Outcomes come from `extractors.outcomes` (negation first); with no outcome
+phrase, a result written equal to its target is `achieved`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors import outcomes
+from pipeline.model import Document, Mention
+from pipeline.thai import fold_digits
+
+NAME = "indicators"
+VERSION = "1"
+
+_WORDS = json.loads((Path(__file__).parent / "data" / "indicator_words.json").read_text("utf-8"))
+HEAD = "(?:" + "|".join(sorted(map(re.escape, _WORDS["heads"]), key=len, reverse=True)) + ")"
+_ENDERS = "|".join(map(re.escape, _WORDS["enders"]))
+_NOTE_PAREN = re.compile(r"\s*\((?:[^()]*?)(?:" + "|".join(map(re.escape, _WORDS["note_parentheticals"]))
+                         + r")[^()]*\)\s*$")
+_HEADER_WORDS = _WORDS["table_header_words"]
+
+NUMBER = r"(\d+(?:\.\d+)*)"
+# 1.  / 4.1 / 1) / (1) / 1.1.1 at the start of a line
+NUMBERED_LINE = re.compile(rf"^[^\S\n]*(?:\(?{NUMBER}[.)]?|ตัวชี้วัดที่\s*{NUMBER}|ตัวบ่งชี้ที่\s*{NUMBER}|KPI\s*{NUMBER})"
+                           r"[^\S\n]*[:.]?[^\S\n]*(?P<rest>[^\n]+)", re.M)
+NAMED_NUMBER = re.compile(r"^[^\S\n]*(?:ตัวชี้วัดที่|ตัวบ่งชี้ที่)", re.M)
+FORM_FIELD = re.compile(r"^[^\S\n]*(?:\d+\.\s*)?(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?[^\S\n]*[|:]?"
+                        r"[^\S\n]*(?P<rest>[^|\n]+)", re.M)
+ENUM_INTRO = re.compile(r"(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)[^\n]{0,40}?(?:ได้แก่|ดังนี้|ประกอบด้วย)\s*:?\s*")
+ENUM_ITEM = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,2})[.)]\s+")
+TARGET_RESULT = re.compile(
+    r"เป้าหมาย(?:การดำเนินงาน)?\s*(?P<target>\([^)\n]*\)(?:[^\S\n]*[^\s\-|(][^\n\-|]*?)?)\s*-\s*"
+    r"ผลการดำเนินงาน\s*(?P<result>\([^)\n]*\)(?:[^\S\n]*[^\s\-|][^\n\-|]*?)?)\s*(?=\||$|\n)", re.M)
+_NAME_END = re.compile(
+    rf"(?:[^\S\n]{{2,}}|\t|\s*\||\s*[*≥≤]|\s+[<>]=?\s*\d|\s+(?:{_ENDERS})|\s+\d+(?:,\d{{3}})*(?:\.\d+)?\s+\d)")
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int  # end of the name
+    number: str | None
+    kind: str  # heading | form | enum | table
+    outcome: tuple[int, int, str] | None = None
+    target: str | None = None
+    result: str | None = None
+
+
+def _clean_end(text: str, start: int, end: int) -> int:
+    """Trim trailing punctuation, a note in brackets and a trailing outcome phrase."""
+    name = text[start:end]
+    m = _NOTE_PAREN.search(name)
+    if m:
+        name = name[: m.start()]
+    name = name.rstrip(" :：-–|.,;")
+    return start + len(name)
+
+
+def _cut(text: str, start: int, line_end: int) -> int:
+    m = _NAME_END.search(text, start, line_end)
+    return m.start() if m else line_end
+
+
+def _is_header(name: str) -> bool:
+    return sum(w in name for w in _HEADER_WORDS) >= 2
+
+
+def _numbered(text: str, folded: str, mentions_kpi: bool) -> list[Candidate]:
+    found = []
+    for m in NUMBERED_LINE.finditer(folded):
+        rest_start = m.start("rest")
+        line_end = m.end("rest")
+        named = bool(NAMED_NUMBER.match(folded, m.start()))
+        kpi_head = re.match(HEAD, folded[rest_start:line_end]) is not None
+        if not (named or (kpi_head and mentions_kpi) or True):
+            continue
+        end = _cut(folded, rest_start, line_end)
+        # an outcome written at the end of the heading itself is not part of the name
+        own = outcomes.find(folded, rest_start, end)
+        outcome = None
+        if own and own[-1][1] >= end - 2:
+            outcome = own[-1]
+            end = own[-1][0]
+        end = _clean_end(folded, rest_start, end)
+        if end - rest_start < 8 or _is_header(folded[rest_start:end]):
+            continue
+        num = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4)) if g)
+        kind = "named" if named else ("kpi" if kpi_head else "heading")
+        found.append(Candidate(rest_start, end, num, kind, outcome))
+    return found
+
+
+def _form_fields(folded: str) -> list[Candidate]:
+    found = []
+    for m in FORM_FIELD.finditer(folded):
+        s, line_end = m.start("rest"), m.end("rest")
+        end = _clean_end(folded, s, _cut(folded, s, line_end))
+        name = folded[s:end]
+        if end - s < 8 or _is_header(name) or name.startswith(("ที่", "และ", "ของ")):
+            continue
+        found.append(Candidate(s, end, None, "form"))
+    return found
+
+
+def _enumerations(folded: str) -> list[Candidate]:
+    found = []
+    for intro in ENUM_INTRO.finditer(folded):
+        pos, expected = intro.end(), 1
+        para_end = folded.find("\n", pos)
+        para_end = len(folded) if para_end < 0 else para_end
+        items = []
+        for m in ENUM_ITEM.finditer(folded, pos, para_end):
+            if int(m.group("num")) != expected or (items == [] and m.start() > pos + 3):
+                if items:
+                    break
+                continue
+            items.append(m)
+            expected += 1
+        for i, m in enumerate(items):
+            s = m.end()
+            limit = items[i + 1].start() if i + 1 < len(items) else para_end
+            stop = re.search(r"[\"“”|]|\s(?:องค์ประกอบที่|ทั้งนี้|โดย|ซึ่ง)", folded[s:limit])
+            end = s + stop.start() if stop else limit
+            end = _clean_end(folded, s, end)
+            if end - s >= 8:
+                found.append(Candidate(s, end, m.group("num"), "enum"))
+    return found
+
+
+def _numbers(s: str) -> list[str]:
+    return [n.rstrip("0").rstrip(".") for n in re.findall(r"\d+(?:\.\d+)?", s)]
+
+
+def extract(doc: Document) -> tuple[list[Mention], list[str]]:
+    text = doc.text
+    folded = fold_digits(text)
+    mentions_kpi = bool(re.search(r"ตัวชี้วัด|ตัวบ่งชี้|KPI", folded))
+    enums = _enumerations(folded)
+    forms = _form_fields(folded)
+    numbered = _numbered(text, folded, mentions_kpi)
+    phrases = outcomes.find(folded)
+
+    # sections: a numbered heading owns the text down to the next numbered line
+    numbered.sort(key=lambda c: c.start)
+    accepted: list[Candidate] = []
+    for i, c in enumerate(numbered):
+        section_end = numbered[i + 1].start if i + 1 < len(numbered) else len(folded)
+        # stop the section at the next numbered heading's line start
+        line_start_next = folded.rfind("\n", 0, section_end) + 1 if i + 1 < len(numbered) else section_end
+        if c.outcome is None:
+            inside = [p for p in phrases if c.end <= p[0] < line_start_next]
+            # an outcome under the heading's own result label (ผลการดำเนินงาน : …) or in its row
+            same_line_end = folded.find("\n", c.end)
+            same_line_end = len(folded) if same_line_end < 0 else same_line_end
+            for p in inside:
+                label_before = folded[max(0, p[0] - 40):p[0]]
+                if p[0] < same_line_end or "ผลการดำเนินงาน" in label_before or "ผลการประเมิน" in label_before \
+                        or c.kind in ("kpi", "named"):
+                    c.outcome = p
+                    break
+        if c.kind in ("named",) or (c.kind == "kpi" and mentions_kpi) or c.outcome is not None:
+            accepted.append(c)
+
+    # enumerations and form fields take precedence over a numbered line at the same place
+    all_c = forms + enums
+    for c in accepted:
+        if not any(c.start < o.end and o.start < c.end for o in all_c):
+            all_c.append(c)
+    all_c.sort(key=lambda c: c.start)
+
+    # target / result pairs go to the form's indicator when there is one, else the nearest before
+    for tr in TARGET_RESULT.finditer(folded):
+        owners = [c for c in all_c if c.kind == "form"] or [c for c in all_c if c.start < tr.start()]
+        if not owners:
+            continue
+        owner = owners[0] if owners[0].kind == "form" else owners[-1]
+        owner.target = text[tr.start("target"):tr.end("target")].strip()
+        owner.result = text[tr.start("result"):tr.end("result")].strip()
+
+    found = []
+    seen_names: set[str] = set()
+    for c in all_c:
+        name = " ".join(text[c.start:c.end].split())
+        key = re.sub(r"\s", "", name)
+        if key in seen_names:
+            continue
+        seen_names.add(key)
+        outcome = outcome_text = None
+        if c.outcome:
+            outcome, outcome_text = c.outcome[2], text[c.outcome[0]:c.outcome[1]]
+        elif c.target and c.result and _numbers(c.target) and _numbers(c.target) == _numbers(c.result):
+            outcome = "achieved"
+        found.append(Mention(NAME, c.start, c.end, text[c.start:c.end], {
+            "number": c.number, "name": name, "outcome": outcome, "outcome_text": outcome_text,
+            "target": c.target, "result": c.result}, f"{NAME}/{VERSION}"))
+    return found, []
