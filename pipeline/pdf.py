@@ -174,6 +174,7 @@ def page_lines(glyphs: list[Glyph]) -> list[str]:
         line.sort(key=lambda g: g[LEFT])
     lefts = [[g[LEFT] for g in line] for line in lines]
     mids = [sum(g[MID] for g in line) / len(line) for line in lines]
+    sizes = [max(g[SIZE] for g in line) for line in lines]
     attached: list[dict[int, list[str]]] = [{} for _ in lines]
     marks = sorted((g for g in glyphs if is_combining(g[CH])), key=lambda g: mark_rank(g[CH]))
     for m in marks:
@@ -181,10 +182,13 @@ def page_lines(glyphs: list[Glyph]) -> list[str]:
         candidates = sorted(range(len(lines)) if k is None else range(max(0, k - 3), min(len(lines), k + 3)),
                             key=lambda i: abs(mids[i] - m[MID]))[:3]
         best_line, best_j, best_d = candidates[0], 0, float("inf")
-        for i in candidates:
-            if abs(mids[i] - m[MID]) > 1.2 * m[SIZE]:
+        for rank, i in enumerate(candidates):
+            # a mark's box may sit a little above or below its line (and LibreOffice's are tiny
+            # and mirrored about the baseline), so lines are compared at their own height
+            if rank and abs(mids[i] - m[MID]) > sizes[i]:
                 break
             j, d = _base_under(lines[i], lefts[i], m)
+            d += abs(mids[i] - m[MID])
             if d < best_d:
                 best_line, best_j, best_d = i, j, d
         attached[best_line].setdefault(best_j, []).append(m[CH])

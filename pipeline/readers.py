@@ -47,7 +47,7 @@ def _finish(path: str, data: bytes, fmt: str, raw_text: str, warnings: list[str]
     else:
         parts, starts_list, pos = [], [], 0
         for page in page_texts:
-            norm, _ = normalize(page)
+            norm, _ = normalize(drop_boilerplate(page))
             starts_list.append(pos)
             parts.append(norm)
             pos += len(norm) + 2
@@ -165,7 +165,7 @@ def read_html(path: str, data: bytes) -> Document:
         if el.tag in _CHROME_TAGS or (hint.strip() and _CHROME_HINT.search(hint)) \
                 or el.get("role") in ("navigation", "banner", "contentinfo") or el.get("hidden") is not None:
             el.drop_tree()
-    main = body.find(".//main") or body.find(".//article") or body
+    main = next((el for el in (body.find(".//main"), body.find(".//article")) if el is not None), body)
     return _finish(path, data, "html", _html_text(main), [])
 
 
