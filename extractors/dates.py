@@ -155,7 +155,8 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             text = doc.text[s:e].rstrip()
             e = s + len(text)
             try:
-                start, end, gran, inferred = _parse(kind, m, _context_year(folded, s) if kind == "day_no_year" else None)
+                year = _context_year(folded, s) if kind == "day_no_year" else None
+                start, end, gran, inferred = _parse(kind, m, year)
             except BadDate as err:
                 if str(err) != "no year":
                     warnings.append(f"date '{text}' skipped: {err}")

@@ -17,7 +17,8 @@ from docx.oxml.ns import qn
 from pipeline.model import ReadError
 from pipeline.thai import THAI_DIGITS
 
-_P, _TBL, _TR, _TC, _T, _TAB, _BR, _CR = (qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:t", "w:tab", "w:br", "w:cr"))
+_P, _TBL, _TR, _TC, _T, _TAB, _BR, _CR = (
+    qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:t", "w:tab", "w:br", "w:cr"))
 _SDT, _SDT_CONTENT, _TXBX, _HYPERLINK, _R, _INS, _SMART = (
     qn(t) for t in ("w:sdt", "w:sdtContent", "w:txbxContent", "w:hyperlink", "w:r", "w:ins", "w:smartTag"))
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"

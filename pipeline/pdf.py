@@ -157,7 +157,106 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     return "".join(out).strip()
 
 
-def page_lines(glyphs: list[Glyph]) -> list[str]:
+def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str]:
+    """The page's lines top to bottom; a ruled table reads row by row as `cell | cell |`."""
+    if not grids:
+        return [t for _, t in _lines(glyphs)]
+    blocks: list[tuple[float, str]] = []
+    free: list[Glyph] = []
+    cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
+    for g in glyphs:
+        x, y = (g[LEFT] + g[RIGHT]) / 2, g[MID]
+        for t, grid in enumerate(grids):
+            cell = grid.cell_of(x, y)
+            if cell is not None:
+                cells[t].setdefault(cell, []).append(g)
+                break
+        else:
+            free.append(g)
+    blocks.extend(_lines(free))
+    for grid, table in zip(grids, cells, strict=True):
+        rows = []
+        for r in range(len(grid.ys) - 1):
+            row = [" ".join(t for _, t in _lines(table.get((r, c), []))) for c in range(len(grid.xs) - 1)]
+            if any(row):
+                rows.append(" | ".join(row) + " |")
+        if rows:
+            blocks.append((grid.ys[0], "\n".join(rows)))
+    blocks.sort(key=lambda b: -b[0])
+    return [t for _, t in blocks]
+
+
+@dataclass
+class Grid:
+    """A ruled table: column edges left to right, row edges top to bottom (page space, y up)."""
+
+    xs: list[float]
+    ys: list[float]
+
+    def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
+        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[-1] <= y <= self.ys[0]):
+            return None
+        col = min(bisect.bisect_right(self.xs, x) - 1, len(self.xs) - 2)
+        neg = [-v for v in self.ys]
+        row = min(bisect.bisect_right(neg, -y) - 1, len(self.ys) - 2)
+        return row, col
+
+
+def _merge(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def page_grids(page) -> list[Grid]:
+    """Ruled tables from the page's thin path objects (cell borders Word and LibreOffice draw)."""
+    import pypdfium2.raw as raw
+
+    h_rules: list[tuple[float, float, float]] = []  # (y, x0, x1)
+    v_rules: list[tuple[float, float, float]] = []  # (x, y0, y1)
+    # raw calls: the wrapper objects of pypdfium2 cost more than the reading itself
+    handle = page.raw
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    refs = [ctypes.byref(v) for v in (left, bottom, right, top)]
+    path_type, get_obj, get_type, get_bounds = (raw.FPDF_PAGEOBJ_PATH, raw.FPDFPage_GetObject,
+                                                raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds)
+    for i in range(raw.FPDFPage_CountObjects(handle)):
+        obj = get_obj(handle, i)
+        if get_type(obj) != path_type or not get_bounds(obj, *refs):
+            continue
+        w, h = right.value - left.value, top.value - bottom.value
+        if h < 2.5 and w > 20:
+            h_rules.append(((top.value + bottom.value) / 2, left.value, right.value))
+        elif w < 2.5 and h > 8:
+            v_rules.append(((left.value + right.value) / 2, bottom.value, top.value))
+    if len(h_rules) < 2 or len(v_rules) < 2:
+        return []
+    # one grid per vertical stack of rules that share a left and right edge
+    grids: list[Grid] = []
+    h_rules.sort(key=lambda r: -r[0])
+    groups: list[list[tuple[float, float, float]]] = []
+    for r in h_rules:
+        for grp in groups:
+            if abs(grp[-1][1] - r[1]) < 3 and abs(grp[-1][2] - r[2]) < 3:
+                grp.append(r)
+                break
+        else:
+            groups.append([r])
+    for grp in groups:
+        if len(grp) < 2:
+            continue
+        top, bottom = grp[0][0], grp[-1][0]
+        x0, x1 = grp[0][1], grp[0][2]
+        xs = _merge([x for x, y0, y1 in v_rules if x0 - 3 <= x <= x1 + 3 and y0 < top + 3 and y1 > bottom - 3])
+        if len(xs) < 2:
+            continue
+        grids.append(Grid(xs, sorted(_merge([r[0] for r in grp]), reverse=True)))
+    return grids
+
+
+def _lines(glyphs: list[Glyph]) -> list[tuple[float, str]]:
     """Group bases into lines by vertical middle, top to bottom, then hang each mark on the
     nearest line that has a base under it; each line reads left to right."""
     bases = sorted((g for g in glyphs if not is_combining(g[CH])), key=lambda g: -g[MID])
@@ -193,10 +292,10 @@ def page_lines(glyphs: list[Glyph]) -> list[str]:
                 best_line, best_j, best_d = i, j, d
         attached[best_line].setdefault(best_j, []).append(m[CH])
     result = []
-    for line, att in zip(lines, attached, strict=True):
+    for line, att, y in zip(lines, attached, mids, strict=True):
         text = _line_text(line, att)
         if text:
-            result.append(text)
+            result.append((y, text))
     return result
 
 

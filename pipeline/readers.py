@@ -215,7 +215,7 @@ def read_pdf(path: str, data: bytes) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from pipeline.pdf import drop_running_lines, page_lines, read_glyphs
+    from pipeline.pdf import drop_running_lines, page_grids, page_lines, read_glyphs
 
     if not data:
         raise ReadError("PDF file is empty (0 bytes)")
@@ -240,7 +240,7 @@ def read_pdf(path: str, data: bytes) -> Document:
             glyphs, u, r = read_glyphs(raw, textpage.raw)
             unmapped += u
             recovered += r
-            lines = page_lines(glyphs)
+            lines = page_lines(glyphs, page_grids(page) if glyphs else None)
             if not lines:
                 empty_pages.append(i + 1)
             pages.append(lines)

@@ -223,7 +223,8 @@ def normalize(text: str) -> tuple[str, Offsets]:
 
 _DAMAGE_PATTERNS = {
     "orphan_mark": re.compile(f"(?:^|(?<=[^\u0e01-\u0e2e\u0e30-\u0e4e]))[{COMBINING}]", re.M),
-    "sara_am": re.compile(f"{NIKHAHIT}{SARA_AA}|{SARA_AA}{NIKHAHIT}|{SARA_AM}{SARA_AA}|{NIKHAHIT}[{TONE_MARKS}]{SARA_AA}"),
+    "sara_am": re.compile(
+        f"{NIKHAHIT}{SARA_AA}|{SARA_AA}{NIKHAHIT}|{SARA_AM}{SARA_AA}|{NIKHAHIT}[{TONE_MARKS}]{SARA_AA}"),
     "pua": re.compile("[\uf700-\uf71a]"),
     "cid": re.compile(r"\(cid:\d+\)"),
     "tone_before_vowel": re.compile(f"[{TONE_MARKS}][{ABOVE_BELOW_VOWELS}]"),
