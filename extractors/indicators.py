@@ -74,15 +74,13 @@ def _is_header(name: str) -> bool:
     return sum(w in name for w in _HEADER_WORDS) >= 2
 
 
-def _numbered(text: str, folded: str, mentions_kpi: bool) -> list[Candidate]:
+def _numbered(folded: str) -> list[Candidate]:
     found = []
     for m in NUMBERED_LINE.finditer(folded):
         rest_start = m.start("rest")
         line_end = m.end("rest")
         named = bool(NAMED_NUMBER.match(folded, m.start()))
         kpi_head = re.match(HEAD, folded[rest_start:line_end]) is not None
-        if not (named or (kpi_head and mentions_kpi) or True):
-            continue
         end = _cut(folded, rest_start, line_end)
         # an outcome written at the end of the heading itself is not part of the name
         own = outcomes.find(folded, rest_start, end)
@@ -146,7 +144,7 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
     mentions_kpi = bool(re.search(r"ตัวชี้วัด|ตัวบ่งชี้|KPI", folded))
     enums = _enumerations(folded)
     forms = _form_fields(folded)
-    numbered = _numbered(text, folded, mentions_kpi)
+    numbered = _numbered(folded)
     phrases = outcomes.find(folded)
 
     # sections: a numbered heading owns the text down to the next numbered line

@@ -19,8 +19,7 @@ from pipeline.thai import THAI_DIGITS
 
 _P, _TBL, _TR, _TC, _T, _TAB, _BR, _CR = (
     qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:t", "w:tab", "w:br", "w:cr"))
-_SDT, _SDT_CONTENT, _TXBX, _HYPERLINK, _R, _INS, _SMART = (
-    qn(t) for t in ("w:sdt", "w:sdtContent", "w:txbxContent", "w:hyperlink", "w:r", "w:ins", "w:smartTag"))
+_SDT, _SDT_CONTENT, _TXBX = (qn(t) for t in ("w:sdt", "w:sdtContent", "w:txbxContent"))
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _VAL = qn("w:val")
 
@@ -163,22 +162,6 @@ class _Walker:
         if style is not None:
             return self.style_numpr.get(style.get(_VAL))
         return None
-
-    def _runs_text(self, el, boxes: list) -> str:
-        out: list[str] = []
-        for node in el.iter():
-            tag = node.tag
-            if tag == _T:
-                out.append(node.text or "")
-            elif tag == _TAB:
-                out.append("\t")
-            elif tag in (_BR, _CR):
-                out.append("\n")
-            elif tag == _TXBX:
-                # a text box appears twice (mc:Choice and VML mc:Fallback): keep the first
-                if not any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
-                    boxes.append(node)
-        return "".join(out)
 
     def paragraph(self, p) -> None:
         boxes: list = []

@@ -22,7 +22,7 @@ import ctypes
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.thai import is_combining, mark_rank
@@ -42,13 +42,6 @@ _DIGITS = re.compile(r"[0-9๐-๙]+")
 # to within a fifth of the size, and a descender moves only half as far as its bottom.
 Glyph = tuple[str, float, float, float, float, bool]
 CH, LEFT, RIGHT, SIZE, MID, SPACE = range(6)
-
-
-@dataclass
-class PageText:
-    lines: list[str]
-    unmapped: int = 0
-    recovered: int = 0
 
 
 def _font_name(raw, textpage, i: int) -> str:
@@ -192,13 +185,16 @@ class Grid:
 
     xs: list[float]
     ys: list[float]
+    neg_ys: list[float] = field(init=False)  # ys negated, ascending, for bisect
+
+    def __post_init__(self) -> None:
+        self.neg_ys = [-v for v in self.ys]
 
     def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
         if not (self.xs[0] <= x <= self.xs[-1] and self.ys[-1] <= y <= self.ys[0]):
             return None
         col = min(bisect.bisect_right(self.xs, x) - 1, len(self.xs) - 2)
-        neg = [-v for v in self.ys]
-        row = min(bisect.bisect_right(neg, -y) - 1, len(self.ys) - 2)
+        row = min(bisect.bisect_right(self.neg_ys, -y) - 1, len(self.ys) - 2)
         return row, col
 
 
@@ -274,10 +270,11 @@ def _lines(glyphs: list[Glyph]) -> list[tuple[float, str]]:
     lefts = [[g[LEFT] for g in line] for line in lines]
     mids = [sum(g[MID] for g in line) / len(line) for line in lines]
     sizes = [max(g[SIZE] for g in line) for line in lines]
+    neg_mids = [-y for y in mids]
     attached: list[dict[int, list[str]]] = [{} for _ in lines]
     marks = sorted((g for g in glyphs if is_combining(g[CH])), key=lambda g: mark_rank(g[CH]))
     for m in marks:
-        k = bisect.bisect_left([-y for y in mids], -m[MID]) if len(mids) > 8 else None
+        k = bisect.bisect_left(neg_mids, -m[MID]) if len(mids) > 8 else None
         candidates = sorted(range(len(lines)) if k is None else range(max(0, k - 3), min(len(lines), k + 3)),
                             key=lambda i: abs(mids[i] - m[MID]))[:3]
         best_line, best_j, best_d = candidates[0], 0, float("inf")

@@ -161,10 +161,7 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 def fold_whitespace(text: str, offs: Offsets) -> tuple[str, Offsets]:
     """Zero-width characters dropped; tabs and exotic spaces → one space each; line ends
     trimmed; at most one blank line. Runs of spaces stay: in text dumps of forms and tables
-    they are what keeps one cell apart from the next."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-    if len(text) != len(offs):  # \r\n collapsed: rebuild the map the slow, exact way
-        raise ValueError("fold_whitespace needs \\r\\n handled by the reader")
+    they are what keeps one cell apart from the next. Line ends are already "\n" (`normalize`)."""
     text, offs = sub_with_map(_ZERO_WIDTH, lambda m: "", text, offs)
     text, offs = sub_with_map(_HSPACE, lambda m: " ", text, offs)
     text, offs = sub_with_map(_TRAILING, lambda m: "\n", text, offs)

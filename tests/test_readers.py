@@ -83,9 +83,6 @@ def test_readers_truncated_pdf_fails(tmp_path):
 
 
 def test_readers_encrypted_pdf_fails(tmp_path):
-    import pypdfium2 as pdfium  # noqa: F401  (the reader's engine; pdf made with pypdf below)
-    from pdfminer.pdfdocument import PDFDocument  # noqa: F401
-
     pypdf = pytest.importorskip("pypdf")
     reader = pypdf.PdfReader(str(SAMPLES / f"{STEMS[0]}.pdf"))
     writer = pypdf.PdfWriter()
