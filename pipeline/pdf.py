@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import functools
 import json
 import re
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.thai import is_combining, mark_rank
+from pipeline.thai import COMBINING, mark_rank
 
 _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
     (re.compile(entry["font"]), {int(k): v for k, v in entry["codes"].items()})
@@ -59,6 +61,24 @@ def _recover(font: str, code: int) -> str | None:
     return None
 
 
+# characters that are never an unmapped glyph, a generated space or a control code
+_PLAIN = frozenset(map(chr, [*range(0x21, 0x7F), 0xA0, *range(0x0E00, 0x0E80), *range(0x2000, 0x2070)]))
+
+
+_RECT = struct.Struct("4f")
+_INF = float("inf")
+
+
+@functools.cache
+def _loose_char_box():
+    """FPDFText_GetLooseCharBox with plain void* arguments: pypdfium2's typed binding checks
+    every argument on every call, which is a third of the per-glyph cost on a 400k-glyph run."""
+    proto = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
+    from pypdfium2_raw.bindings import _libs
+
+    return proto(("FPDFText_GetLooseCharBox", _libs["pdfium"]))
+
+
 def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
 
@@ -75,18 +95,22 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "replace")
     if len(text) != n:  # surrogate pairs: fall back to one call per character
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(n))
-    rect = raw.FS_RECTF()
-    prect = ctypes.byref(rect)
-    get_box = raw.FPDFText_GetLooseCharBox
+    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
+    prect = ctypes.addressof(rect)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    get_box = _loose_char_box()
+    unpack = _RECT.unpack_from
     glyphs: list[Glyph] = []
     append = glyphs.append
     unmapped = recovered = 0
     for i, ch in enumerate(text):
-        if ch in "\r\n\x00\ufffe\uffff":
-            continue
         explicit = False
-        if ch == " ":
+        if ch in _PLAIN:  # Thai, ASCII, typographic punctuation: the fast path
+            pass
+        elif ch == " ":
             explicit = True
+        elif ch in "\r\n\x00\ufffe\uffff":
+            continue
         elif "\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ":
             # Outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping.
             if raw.FPDFText_HasUnicodeMapError(textpage, i):
@@ -96,12 +120,11 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
                     continue
                 ch = fixed
                 recovered += 1
-        get_box(textpage, i, prect)
-        top, bottom = rect.top, rect.bottom
+        get_box(handle, i, prect)
+        left, top, right, bottom = unpack(rect)
         if explicit and top == bottom:
             continue  # a space pdfium generated between words, not a glyph of the file
-        append((ch, rect.left, rect.right, top - bottom if top - bottom > 1.0 else 1.0,
-                (top + bottom) / 2, explicit))
+        append((ch, left, right, top - bottom if top - bottom > 1.0 else 1.0, (top + bottom) / 2, explicit))
     return glyphs, unmapped, recovered
 
 
@@ -115,14 +138,17 @@ def _base_under(bases: list[Glyph], lefts: list[float], m: Glyph) -> tuple[int, 
     เสริม, ่ over ม in มั่น). Marks centred by a shaping engine (LibreOffice) end before their
     base's right edge, still nearer to it than to the next base's.
     """
-    k = bisect.bisect_right(lefts, m[RIGHT]) - 1
-    best, best_d = max(k, 0), float("inf")
-    for j in range(max(k - 2, 0), min(k + 2, len(bases))):
+    m_left, m_right = m[LEFT], m[RIGHT]
+    k = bisect.bisect_right(lefts, m_right) - 1
+    best, best_d = (k if k > 0 else 0), _INF
+    for j in range(k - 2 if k > 2 else 0, min(k + 2, len(bases))):
         b = bases[j]
         if not ("\u0e01" <= b[CH] <= "\u0e4f"):
             continue
-        gap = max(b[LEFT] - m[RIGHT], m[LEFT] - b[RIGHT], 0.0)
-        d = gap * 10 + abs(b[RIGHT] - m[RIGHT])
+        gap = b[LEFT] - m_right
+        if m_left - b[RIGHT] > gap:
+            gap = m_left - b[RIGHT]
+        d = (gap * 10 if gap > 0.0 else 0.0) + abs(b[RIGHT] - m_right)
         if d < best_d:
             best, best_d = j, d
     return best, best_d
@@ -131,22 +157,27 @@ def _base_under(bases: list[Glyph], lefts: list[float], m: Glyph) -> tuple[int, 
 def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     """One line: bases left to right, spaces from space glyphs or gaps, marks after their base."""
     out: list[str] = []
+    append = out.append
     prev_right = None
-    for j, b in enumerate(bases):
-        if b[SPACE]:
-            if out and out[-1][-1] != " ":
-                out.append(" ")
+    after_space = True  # nothing yet, or the text so far ends with a space
+    for j, (ch, left, right, size, _mid, space) in enumerate(bases):
+        if space:
+            if not after_space:
+                append(" ")
+                after_space = True
             prev_right = None
             continue
-        if prev_right is not None and out[-1][-1] != " ":
-            gap = b[LEFT] - prev_right
-            if gap > 0.15 * b[SIZE]:
+        if prev_right is not None and not after_space:
+            gap = left - prev_right
+            if gap > 0.15 * size:
                 # a gap wider than a letter is a column gap: two spaces keep the cells apart
-                out.append("  " if gap > 0.8 * b[SIZE] else " ")
-        out.append(b[CH])
+                append("  " if gap > 0.8 * size else " ")
+        append(ch)
+        after_space = ch == " "
         if j in attached:
             out.extend(attached[j])
-        prev_right = b[RIGHT]
+            after_space = False
+        prev_right = right
     return "".join(out).strip()
 
 
@@ -157,12 +188,17 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str
     blocks: list[tuple[float, str]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
+    # inlined Grid.cell_of: this loop runs once per glyph of every page with a table
+    bounds = [(grid.xs[0], grid.xs[-1], grid.ys[-1], grid.ys[0], grid.xs, grid.neg_ys,
+               len(grid.xs) - 2, len(grid.ys) - 2, table) for grid, table in zip(grids, cells, strict=True)]
+    bisect_right = bisect.bisect_right
     for g in glyphs:
         x, y = (g[LEFT] + g[RIGHT]) / 2, g[MID]
-        for t, grid in enumerate(grids):
-            cell = grid.cell_of(x, y)
-            if cell is not None:
-                cells[t].setdefault(cell, []).append(g)
+        for x0, x1, y0, y1, xs, neg_ys, last_col, last_row, table in bounds:
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                row, col = bisect_right(neg_ys, -y) - 1, bisect_right(xs, x) - 1
+                cell = (row if row < last_row else last_row, col if col < last_col else last_col)
+                table.setdefault(cell, []).append(g)
                 break
         else:
             free.append(g)
@@ -206,6 +242,18 @@ def _merge(values: list[float], tol: float = 2.0) -> list[float]:
     return out
 
 
+@functools.cache
+def _page_object_calls():
+    """FPDFPage_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds with untyped pointers
+    (see `_loose_char_box`): a page of a budget table has thousands of objects."""
+    from pypdfium2_raw.bindings import _libs
+
+    lib, vp, i = _libs["pdfium"], ctypes.c_void_p, ctypes.c_int
+    return (ctypes.CFUNCTYPE(vp, vp, i)(("FPDFPage_GetObject", lib)),
+            ctypes.CFUNCTYPE(i, vp)(("FPDFPageObj_GetType", lib)),
+            ctypes.CFUNCTYPE(i, vp, vp, vp, vp, vp)(("FPDFPageObj_GetBounds", lib)))
+
+
 def page_grids(page) -> list[Grid]:
     """Ruled tables from the page's thin path objects (cell borders Word and LibreOffice draw)."""
     import pypdfium2.raw as raw
@@ -213,12 +261,12 @@ def page_grids(page) -> list[Grid]:
     h_rules: list[tuple[float, float, float]] = []  # (y, x0, x1)
     v_rules: list[tuple[float, float, float]] = []  # (x, y0, y1)
     # raw calls: the wrapper objects of pypdfium2 cost more than the reading itself
-    handle = page.raw
+    handle = ctypes.cast(page.raw, ctypes.c_void_p).value
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    refs = [ctypes.byref(v) for v in (left, bottom, right, top)]
-    path_type, get_obj, get_type, get_bounds = (raw.FPDF_PAGEOBJ_PATH, raw.FPDFPage_GetObject,
-                                                raw.FPDFPageObj_GetType, raw.FPDFPageObj_GetBounds)
-    for i in range(raw.FPDFPage_CountObjects(handle)):
+    refs = [ctypes.addressof(v) for v in (left, bottom, right, top)]
+    get_obj, get_type, get_bounds = _page_object_calls()
+    path_type = raw.FPDF_PAGEOBJ_PATH
+    for i in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = get_obj(handle, i)
         if get_type(obj) != path_type or not get_bounds(obj, *refs):
             continue
@@ -252,36 +300,80 @@ def page_grids(page) -> list[Grid]:
     return grids
 
 
+_COMBINING = frozenset(COMBINING)
+_MARK_RANKS = {ch: mark_rank(ch) for ch in _COMBINING}
+
+
+def _neg_mid(g: Glyph) -> float:
+    return -g[MID]
+
+
+def _left(g: Glyph) -> float:
+    return g[LEFT]
+
+
+def _mark_rank(g: Glyph) -> int:
+    return _MARK_RANKS[g[CH]]
+
+
+def _nearest_three(mids: list[float], neg_mids: list[float], y: float) -> list[int]:
+    """Indices of the (up to) three line middles nearest y, nearest first; ties go to the upper
+    line. `mids` run top to bottom, so they are found by walking out from the bisection point."""
+    n = len(mids)
+    hi = bisect.bisect_left(neg_mids, -y)  # mids[hi] <= y < mids[hi - 1]
+    lo = hi - 1
+    out: list[int] = []
+    while len(out) < 3 and (lo >= 0 or hi < n):
+        if hi >= n or (lo >= 0 and mids[lo] - y <= y - mids[hi]):
+            out.append(lo)
+            lo -= 1
+        else:
+            out.append(hi)
+            hi += 1
+    return out
+
+
 def _lines(glyphs: list[Glyph]) -> list[tuple[float, str]]:
     """Group bases into lines by vertical middle, top to bottom, then hang each mark on the
     nearest line that has a base under it; each line reads left to right."""
-    bases = sorted((g for g in glyphs if not is_combining(g[CH])), key=lambda g: -g[MID])
+    bases: list[Glyph] = []
+    marks: list[Glyph] = []
+    for g in glyphs:
+        (marks if g[CH] in _COMBINING else bases).append(g)
     if not bases:
         return []
+    bases.sort(key=_neg_mid)
     lines: list[list[Glyph]] = []
     ref_y = ref_size = 0.0
     for g in bases:
-        if not lines or ref_y - g[MID] > 0.4 * min(ref_size, g[SIZE]):
+        size = g[SIZE]
+        if not lines or ref_y - g[MID] > 0.4 * (size if size < ref_size else ref_size):
             lines.append([])
             ref_y, ref_size = g[MID], g[SIZE]
         lines[-1].append(g)
     for line in lines:
-        line.sort(key=lambda g: g[LEFT])
+        line.sort(key=_left)
     lefts = [[g[LEFT] for g in line] for line in lines]
-    mids = [sum(g[MID] for g in line) / len(line) for line in lines]
-    sizes = [max(g[SIZE] for g in line) for line in lines]
+    mids = [sum([g[MID] for g in line]) / len(line) for line in lines]
+    sizes = [max([g[SIZE] for g in line]) for line in lines]
     neg_mids = [-y for y in mids]
     attached: list[dict[int, list[str]]] = [{} for _ in lines]
-    marks = sorted((g for g in glyphs if is_combining(g[CH])), key=lambda g: mark_rank(g[CH]))
+    marks.sort(key=_mark_rank)
+    n_lines = len(lines)
     for m in marks:
-        k = bisect.bisect_left(neg_mids, -m[MID]) if len(mids) > 8 else None
-        candidates = sorted(range(len(lines)) if k is None else range(max(0, k - 3), min(len(lines), k + 3)),
-                            key=lambda i: abs(mids[i] - m[MID]))[:3]
-        best_line, best_j, best_d = candidates[0], 0, float("inf")
-        for rank, i in enumerate(candidates):
+        if n_lines == 1:  # most table cells: no choice to make
+            candidates: list[int] = [0]
+        else:
+            candidates = _nearest_three(mids, neg_mids, m[MID])
+        best_line = candidates[0]
+        best_j, best_d = _base_under(lines[best_line], lefts[best_line], m)
+        best_d += abs(mids[best_line] - m[MID])
+        if best_d == _INF:  # no Thai base near it: keep the mark at the line's start
+            best_j = 0
+        for i in candidates[1:]:
             # a mark's box may sit a little above or below its line (and LibreOffice's are tiny
             # and mirrored about the baseline), so lines are compared at their own height
-            if rank and abs(mids[i] - m[MID]) > sizes[i]:
+            if abs(mids[i] - m[MID]) > sizes[i]:
                 break
             j, d = _base_under(lines[i], lefts[i], m)
             d += abs(mids[i] - m[MID])

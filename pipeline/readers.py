@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.model import Document, ReadError
-from pipeline.thai import normalize
+from pipeline.thai import normalize_text
 
 MAX_FILE_BYTES = 200 * 1024 * 1024          # a report larger than this is refused, not read
 MAX_DOCX_XML_BYTES = 100 * 1024 * 1024      # expanded size of a .docx's parts (zip bombs)
@@ -42,12 +42,12 @@ def drop_boilerplate(text: str) -> str:
 def _finish(path: str, data: bytes, fmt: str, raw_text: str, warnings: list[str],
             page_texts: list[str] | None = None) -> Document:
     if page_texts is None:
-        text, _ = normalize(drop_boilerplate(raw_text))
+        text = normalize_text(drop_boilerplate(raw_text))
         starts = None
     else:
         parts, starts_list, pos = [], [], 0
         for page in page_texts:
-            norm, _ = normalize(drop_boilerplate(page))
+            norm = normalize_text(drop_boilerplate(page))
             starts_list.append(pos)
             parts.append(norm)
             pos += len(norm) + 2

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.thai import fold_digits, normalize, thai_damage
+from pipeline.thai import fold_digits, normalize, normalize_text, thai_damage
 
 CASES = [
     ("ดําเนินงาน", "ดำเนินงาน"),          # SARA AM split as NIKHAHIT + SARA AA
@@ -20,6 +20,7 @@ def test_thai_normalize_repairs(damaged, repaired):
     text, offsets = normalize(damaged)
     assert text == repaired
     assert len(offsets) == len(text)
+    assert normalize_text(damaged) == text  # the readers' map-free fast path agrees
 
 
 def test_thai_normalize_keeps_thai_digits():
