@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 export PYTHAINLP_OFFLINE := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: run test lint samples clean
+.PHONY: run test lint samples bench clean
 
 $(BIN)/thaireport: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -13,11 +13,12 @@ $(BIN)/thaireport: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# The main job: the nightly-ingest flow over samples/ into the embedded SQLite database
+# (thaireport.db). Without PREFECT_API_URL, Prefect starts a temporary local server for the run.
 run: $(BIN)/thaireport
-	$(BIN)/thaireport extract samples/ > samples.jsonl
-	@$(BIN)/python -c "import json; rs=[json.loads(l) for l in open('samples.jsonl')]; \
-	[print(f\"{r['source']:<40} {r['status']:<8} fy={r['fiscal_year']} indicators={len(r['indicators'])} dates={len(r['dates'])} budgets={len(r['budgets'])} entities={len(r['entities'])}\") for r in rs]"
-	@echo "records written to samples.jsonl"
+	$(BIN)/thaireport ingest samples/ --db sqlite:///thaireport.db
+	@$(BIN)/python -c "import pipeline.storage as s; \
+	[print(f'{k:<12} {v:>6} rows') for k, v in s.row_counts(s.engine_for('sqlite:///thaireport.db')).items()]"
 
 test: $(BIN)/thaireport
 	$(BIN)/ruff check .
@@ -25,6 +26,9 @@ test: $(BIN)/thaireport
 
 samples: $(BIN)/thaireport
 	$(BIN)/python scripts/make_samples.py
+
+bench: $(BIN)/thaireport
+	$(BIN)/python bench/bench.py
 
 clean:
 	rm -rf $(VENV) samples.jsonl thaireport.db

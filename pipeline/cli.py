@@ -1,4 +1,5 @@
-"""`thaireport` command line: extract (JSON Lines on stdout, as ../shared/contract says)."""
+"""`thaireport` command line: extract (JSON Lines on stdout, as ../shared/contract says), ingest,
+reprocess, export and serve (the Prefect flows and the tables)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,66 @@ def _extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _quiet_prefect(quiet: bool) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    if quiet or not sys.stderr.isatty():
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.quiet)
+    from flows.ingest import run_ingest
+    from pipeline.batch import discover
+    from pipeline.storage import db_url
+
+    if not discover(args.paths):
+        print("thaireport: no supported files found", file=sys.stderr)
+        return 2
+    summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address)
+    if not args.quiet:
+        print(summary.table())
+    return 1 if summary.failed else 0
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    _quiet_prefect(args.quiet)
+    from flows.ingest import run_reprocess
+    from pipeline.storage import db_url
+
+    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address)
+    if not args.quiet:
+        print(summary.table())
+    return 1 if summary.failed else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from pipeline.storage import db_url, export
+
+    for path in export(db_url(args.db), args.out, args.format):
+        print(path)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _quiet_prefect(False)
+    from prefect.deployments.runner import EntrypointType
+    from prefect.schedules import Cron
+
+    from flows.ingest import nightly_ingest
+    from pipeline.storage import db_url
+
+    inbox = [str(os.path.abspath(p)) for p in args.inbox]
+    nightly_ingest.serve(
+        name=args.name,
+        schedules=[Cron(args.cron, timezone=args.timezone)],
+        parameters={"inbox": inbox, "db": db_url(args.db), "workers": args.workers},
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        description="Nightly ingestion of new Thai progress reports into the thaireport tables",
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="thaireport", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +108,35 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--with-text", action="store_true", help="include the normalised text")
     ex.add_argument("--quiet", action="store_true", help="no progress or warnings on stderr")
     ex.set_defaults(func=_extract)
+
+    def common(p: argparse.ArgumentParser, workers: bool = True) -> None:
+        p.add_argument("--db", help="SQLAlchemy URL (default: $THAIREPORT_DB or sqlite:///thaireport.db)")
+        p.add_argument("--quiet", action="store_true", help="no progress or summary")
+        if workers:
+            p.add_argument("--workers", type=int, default=1, help="local worker processes")
+            p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
+
+    ing = sub.add_parser("ingest", help="extract files and folders into the database (Prefect flow)")
+    ing.add_argument("paths", nargs="+", help="files, folders or globs")
+    common(ing)
+    ing.set_defaults(func=_ingest)
+    rep = sub.add_parser("reprocess", help="re-extract stored documents made by an older pipeline version")
+    rep.add_argument("--force", action="store_true", help="re-extract every stored document")
+    common(rep)
+    rep.set_defaults(func=_reprocess)
+    exp = sub.add_parser("export", help="write every table as parquet or csv, one file per table")
+    exp.add_argument("--db")
+    exp.add_argument("--out", required=True)
+    exp.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    exp.set_defaults(func=_export)
+    srv = sub.add_parser("serve", help="serve the nightly ingestion as a scheduled Prefect deployment")
+    srv.add_argument("--inbox", action="append", required=True, help="folder or glob (repeatable)")
+    srv.add_argument("--cron", default="0 2 * * *")
+    srv.add_argument("--timezone", default="Asia/Bangkok")
+    srv.add_argument("--name", default="nightly")
+    srv.add_argument("--db")
+    srv.add_argument("--workers", type=int, default=1)
+    srv.set_defaults(func=_serve)
     return parser
 
 

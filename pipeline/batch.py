@@ -1,0 +1,123 @@
+"""What the flows do, without Prefect: find files, decide what to (re)extract, extract batches,
+store them, count what happened. flows/ only wires these into tasks."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import PIPELINE_VERSION
+from pipeline.readers import READERS
+from pipeline.run import run_document
+
+
+def discover(inputs: list[str] | str) -> list[str]:
+    """Supported files under folders, matching globs, or named directly; sorted, no repeats."""
+    if isinstance(inputs, str):
+        inputs = [inputs]
+    found: dict[str, None] = {}
+    for item in inputs:
+        matches = sorted(glob.glob(item, recursive=True)) if glob.has_magic(item) else [item]
+        for m in matches:
+            p = Path(m)
+            if p.is_dir():
+                for f in sorted(p.rglob("*")):
+                    if f.is_file() and f.suffix.lower() in READERS:
+                        found[str(f)] = None
+            elif p.is_file() or not glob.has_magic(item):
+                found[str(p)] = None  # a missing named file fails visibly later, it is not skipped
+    return list(found)
+
+
+def file_doc_id(path: str) -> str | None:
+    """doc_id of a file's current bytes (streamed: a 200 MB PDF is not held), None if unreadable."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return None
+    return "sha256:" + h.hexdigest()
+
+
+def plan_ingest(paths: list[str], stored: dict[str, str], version: str = PIPELINE_VERSION
+                ) -> tuple[list[str], list[str]]:
+    """(to extract, skipped): a file is skipped when its bytes are stored by this pipeline version."""
+    todo, skipped = [], []
+    for p in paths:
+        did = file_doc_id(p)
+        (skipped if did is not None and stored.get(did) == version else todo).append(p)
+    return todo, skipped
+
+
+def batches(items: list[Any], workers: int, max_size: int = 16) -> list[list[Any]]:
+    """Batches for tasks: a Prefect task run costs ~35 ms, so a task is several documents, but
+    enough batches that every worker stays busy to the end (≥ 4 per worker)."""
+    if not items:
+        return []
+    size = max(1, min(max_size, -(-len(items) // (4 * max(workers, 1)))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def extract_paths(paths: list[str]) -> list[dict[str, Any]]:
+    """One record per path; never raises for a bad document (see pipeline.run)."""
+    os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
+    return [run_document(p) for p in paths]
+
+
+@dataclass
+class RunSummary:
+    """What one ingest or reprocess run did, for the artifact, the log and the CLI table."""
+
+    kind: str
+    by_status: dict[str, int] = field(default_factory=dict)
+    new_rows: dict[str, int] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    outcome: dict[str, int] = field(default_factory=dict)  # reprocess: changed / unchanged / source-missing
+    seconds: float = 0.0
+
+    def add_records(self, records: list[dict[str, Any]], count_rows: bool = True) -> None:
+        for r in records:
+            self.by_status[r["status"]] = self.by_status.get(r["status"], 0) + 1
+            if r["status"] == "failed":
+                self.failures.append((r["source"], r["error"] or "failed"))
+            elif count_rows:
+                for t in ("indicators", "dates", "budgets", "entities"):
+                    self.new_rows[t] = self.new_rows.get(t, 0) + len(r[t])
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.outcome[key] = self.outcome.get(key, 0) + n
+
+    @property
+    def failed(self) -> int:
+        return self.by_status.get("failed", 0)
+
+    def log_line(self) -> str:
+        parts = [f"{k}={v}" for k, v in sorted(self.by_status.items())]
+        parts += [f"{k}={v}" for k, v in sorted(self.outcome.items())]
+        parts += [f"new_{k}={v}" for k, v in sorted(self.new_rows.items())]
+        return f"{self.kind}: " + " ".join(parts) + f" in {self.seconds:.1f} s"
+
+    def markdown(self) -> str:
+        lines = [f"# thaireport {self.kind}", "", "| documents | count |", "| --- | --- |"]
+        lines += [f"| {k} | {v} |" for k, v in sorted({**self.by_status, **self.outcome}.items())]
+        lines += ["", "| new rows | count |", "| --- | --- |"]
+        lines += [f"| {k} | {v} |" for k, v in sorted(self.new_rows.items())]
+        if self.failures:
+            lines += ["", "## Failures", "", "| source | reason |", "| --- | --- |"]
+            lines += [f"| `{s}` | {e.replace('|', '/')} |" for s, e in self.failures]
+        return "\n".join(lines)
+
+    def table(self) -> str:
+        rows = [(k, v) for k, v in sorted({**self.by_status, **self.outcome}.items())]
+        rows += [(f"new {k}", v) for k, v in sorted(self.new_rows.items())]
+        width = max((len(k) for k, _ in rows), default=10)
+        out = [f"{'':<{width}}  count", *(f"{k:<{width}}  {v:>5}" for k, v in rows)]
+        out += [f"FAILED {s}: {e}" for s, e in self.failures]
+        out.append(f"{self.kind} took {self.seconds:.1f} s")
+        return "\n".join(out)
