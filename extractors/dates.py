@@ -29,6 +29,10 @@ def _month_alternation() -> str:
 
 
 MONTH = _month_alternation()
+# Patterns that open with a month name are tried only where a month (or เดือน) can start:
+# without this lookahead the engine tries the whole alternation at every position.
+MONTH_START = "(?=[" + "".join(sorted({full[0] for full, _, _ in MONTHS.values()}
+                                      | {a[0] for _, a, _ in MONTHS.values()} | {"เ"})) + "])"
 BE_PREFIX = r"(?:(?:พ\.?\s?ศ\.?|ค\.?\s?ศ\.?)\s*)?"
 YEAR = rf"{BE_PREFIX}(?P<{{y}}>\d{{{{4}}}}|\d{{{{2}}}})(?![\d.,]\d|\d|\s?น\.|\s?%)"
 
@@ -51,11 +55,11 @@ PATTERNS = [
         rf"{_DAY1}{SEP}{_DAY2}\s*(?P<m2>{MONTH})\s*{_year('y2')}")),
     # ระหว่างเดือนตุลาคม พ.ศ. ๒๕๖๑ ถึง มีนาคม พ.ศ. ๒๕๖๒ ; ตุลาคม - ธันวาคม 2565
     ("range_months", re.compile(
-        rf"(?:เดือน\s*)?(?P<m1>{MONTH})\s*(?:{_year('y1')})?{SEP}(?:เดือน\s*)?(?P<m2>{MONTH})\s*{_year('y2')}")),
+        rf"{MONTH_START}(?:เดือน\s*)?(?P<m1>{MONTH})\s*(?:{_year('y1')})?{SEP}(?:เดือน\s*)?(?P<m2>{MONTH})\s*{_year('y2')}")),
     # 14 ธันวาคม 2566 ; 1 ต.ค.65
     ("day", re.compile(rf"{_DAY1}\s*(?P<m1>{MONTH})\s*{_year('y1')}")),
     # เดือนพ.ค.66 ; เดือนตุลาคม 2563 ; ตุลาคม 2563
-    ("month", re.compile(rf"(?:เดือน\s*)?(?P<m1>{MONTH})\s*{_year('y1')}")),
+    ("month", re.compile(rf"{MONTH_START}(?:เดือน\s*)?(?P<m1>{MONTH})\s*{_year('y1')}")),
     # 30/9/2565, 1/10/65 (not ครั้งที่ 3/2566, not document numbers)
     ("numeric", re.compile(
         r"(?<![\d/.])(?P<d1>[0-3]?\d)/(?P<m1n>[01]?\d)/(?P<y1>\d{4}|\d{2})(?![\d/])")),
