@@ -26,7 +26,9 @@ UNITS: dict[str, Decimal] = {
     "ล.บ.": Decimal(10) ** 6, "แสนบาท": Decimal(10) ** 5, "หมื่นบาท": Decimal(10) ** 4,
     "พันบาท": Decimal(10) ** 3, "บาท": Decimal(1),
 }
-_UNIT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+# "ล้าน บาท": a table cell or a PDF line may wrap a compound unit before its บาท
+_UNIT = "|".join(re.escape(u[:-3]) + " ?บาท" if u.endswith("บาท") and u != "บาท" else re.escape(u)
+                 for u in sorted(UNITS, key=len, reverse=True))
 _NUMBER = r"(?<![\d.,])(?P<num>\d{1,3}(?:,\s?\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 _THAI_NUMBER_WORDS = "ศูนย์|หนึ่ง|เอ็ด|สอง|ยี่|สาม|สี่|ห้า|หก|เจ็ด|แปด|เก้า|สิบ|ร้อย|พัน|หมื่น|แสน|ล้าน"
 FIGURE = re.compile(
@@ -72,7 +74,7 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
     taken: list[tuple[int, int]] = []
     for m in FIGURE.finditer(folded):
         number = Decimal(m.group("num").replace(",", "").replace(" ", ""))
-        amount = number * UNITS[m.group("unit")]
+        amount = number * UNITS[m.group("unit").replace(" ", "")]
         s, e = m.span()
         text = doc.text[s:e]
         if amount > IMPLAUSIBLE:

@@ -30,18 +30,30 @@ _HEADER_WORDS = _WORDS["table_header_words"]
 
 NUMBER = r"(\d+(?:\.\d+)*)"
 # 1.  / 4.1 / 1) / (1) / 1.1.1 at the start of a line
-NUMBERED_LINE = re.compile(rf"^[^\S\n]*(?:\(?{NUMBER}[.)]?|ตัวชี้วัดที่\s*{NUMBER}|ตัวบ่งชี้ที่\s*{NUMBER}|KPI\s*{NUMBER})"
+# after ตัวชี้วัดที่ a number may be spaced out by a broken PDF ("๑ . 2" for 1.2)
+SPACED_NUMBER = r"(\d+(?:[^\S\n]?\.[^\S\n]?\d+)*)"
+NUMBERED_LINE = re.compile(rf"^[^\S\n]*(?:\(?{NUMBER}[.)]?|ตัวชี้วัดที่\s*{SPACED_NUMBER}|ตัวบ่งชี้ที่\s*{SPACED_NUMBER}"
+                           rf"|KPI\s*{NUMBER})"
                            r"[^\S\n]*[:.]?[^\S\n]*(?P<rest>[^\n]+)", re.M)
 NAMED_NUMBER = re.compile(r"^[^\S\n]*(?:ตัวชี้วัดที่|ตัวบ่งชี้ที่)", re.M)
-FORM_FIELD = re.compile(r"^[^\S\n]*(?:\d+\.\s*)?(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?[^\S\n]*[|:]?"
-                        r"[^\S\n]*(?P<rest>[^|\n]+)", re.M)
+# the label is followed by a separator or a space: "1.ตัวชี้วัดมีความเชื่อมโยง…" is a sentence about
+# indicators, not a field
+FORM_FIELD = re.compile(r"^[^\S\n]*(?:\d+\.\s*)?(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?"
+                        r"(?:[^\S\n]*[|:][^\S\n]*|[^\S\n]+)(?P<rest>[^|\n]+)", re.M)
 ENUM_INTRO = re.compile(r"(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)[^\n]{0,40}?(?:ได้แก่|ดังนี้|ประกอบด้วย)\s*:?\s*")
 ENUM_ITEM = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,2})[.)]\s+")
 TARGET_RESULT = re.compile(
     r"เป้าหมาย(?:การดำเนินงาน)?\s*(?P<target>\([^)\n]*\)(?:[^\S\n]*[^\s\-|(][^\n\-|]*?)?)\s*-\s*"
     r"ผลการดำเนินงาน\s*(?P<result>\([^)\n]*\)(?:[^\S\n]*[^\s\-|][^\n\-|]*?)?)\s*(?=\||$|\n)", re.M)
+# form labels that end a name may be glued to it in broken PDFs ("๒๕๕๖หนวยวัด :"), tone marks lost
+_GLUED_ENDERS = "|".join(re.escape(w).replace("่", "่?").replace("้", "้?") for w in _WORDS["glued_enders"])
 _NAME_END = re.compile(
-    rf"(?:[^\S\n]{{2,}}|\t|\s*\||\s*[*≥≤]|\s+[<>]=?\s*\d|\s+(?:{_ENDERS})|\s+\d+(?:,\d{{3}})*(?:\.\d+)?\s+\d)")
+    rf"(?:[^\S\n]{{2,}}|\t|\s*\||\s*[*≥≤]|\s+[<>]=?\s*\d|\s+(?:{_ENDERS})|\s*(?:{_GLUED_ENDERS})\s*:"
+    rf"|\s+\d+(?:,\d{{3}})*(?:\.\d+)?\s+\d)")
+
+
+_TRAILING_LABEL = re.compile(r"\s+(?:ผลการดำเนินงาน|ผลการประเมิน|ผลการดำเนินการ|ผล)\s*[:：]?$")
+_FIELD_LABEL = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
 
 
 @dataclass
@@ -53,6 +65,7 @@ class Candidate:
     outcome: tuple[int, int, str] | None = None
     target: str | None = None
     result: str | None = None
+    number_span: tuple[int, int] | None = None  # where the number is written (Thai digits kept)
 
 
 def _clean_end(text: str, start: int, end: int) -> int:
@@ -61,7 +74,11 @@ def _clean_end(text: str, start: int, end: int) -> int:
     m = _NOTE_PAREN.search(name)
     if m:
         name = name[: m.start()]
-    name = name.rstrip(" :：-–|.,;")
+    while True:  # "… ผลการดำเนินงาน :" or "… (" left before a trailing outcome phrase
+        trimmed = _TRAILING_LABEL.sub("", name.rstrip(" :：-–|.,;(["))
+        if trimmed == name:
+            break
+        name = trimmed
     return start + len(name)
 
 
@@ -89,11 +106,12 @@ def _numbered(folded: str) -> list[Candidate]:
             outcome = own[-1]
             end = own[-1][0]
         end = _clean_end(folded, rest_start, end)
-        if end - rest_start < 8 or _is_header(folded[rest_start:end]):
-            continue
-        num = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4)) if g)
+        name = folded[rest_start:end]
+        if end - rest_start < 8 or _is_header(name) or _FIELD_LABEL.match(name.strip()):
+            continue  # too short, a table header, or a form's label ("3. ตัวชี้วัด | …")
+        group = next(i for i in (1, 2, 3, 4) if m.group(i))
         kind = "named" if named else ("kpi" if kpi_head else "heading")
-        found.append(Candidate(rest_start, end, num, kind, outcome))
+        found.append(Candidate(rest_start, end, m.group(group), kind, outcome, number_span=m.span(group)))
     return found
 
 
@@ -103,7 +121,8 @@ def _form_fields(folded: str) -> list[Candidate]:
         s, line_end = m.start("rest"), m.end("rest")
         end = _clean_end(folded, s, _cut(folded, s, line_end))
         name = folded[s:end]
-        if end - s < 8 or _is_header(name) or name.startswith(("ที่", "และ", "ของ")):
+        column_title = len(name) < 20 and any(p.match(name) for p in (_TARGET_COLUMN, _RESULT_COLUMN, _STATUS_COLUMN))
+        if end - s < 8 or _is_header(name) or column_title or name.startswith(("ที่", "และ", "ของ")):
             continue
         found.append(Candidate(s, end, None, "form"))
     return found
@@ -130,7 +149,89 @@ def _enumerations(folded: str) -> list[Candidate]:
             end = s + stop.start() if stop else limit
             end = _clean_end(folded, s, end)
             if end - s >= 8:
-                found.append(Candidate(s, end, m.group("num"), "enum"))
+                found.append(Candidate(s, end, m.group("num"), "enum", number_span=m.span("num")))
+    return found
+
+
+_KPI_COLUMN = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
+_TARGET_COLUMN = re.compile(r"^(?:ค่า)?เป้าหมาย")
+_RESULT_COLUMN = re.compile(r"^ผล(?:การดำเนินงาน|งาน|การดำเนินการ)?$")
+_STATUS_COLUMN = re.compile(r"^(?:สถานะ|ผลการประเมิน|ผลสำเร็จ)")
+_HEAD_START = re.compile(HEAD)
+
+
+def _cells(line: str, line_start: int) -> list[tuple[int, int]]:
+    """(start, end) of each `|`-separated cell of a table row, trimmed."""
+    out, pos = [], 0
+    for part in line.split("|"):
+        lead = len(part) - len(part.lstrip())
+        out.append((line_start + pos + lead, line_start + pos + len(part.rstrip())))
+        pos += len(part) + 1
+    return out[:-1] if line.rstrip().endswith("|") else out
+
+
+def _tables(folded: str) -> list[Candidate]:
+    """Rows of a table whose header row has an indicator column (`ตัวชี้วัด | เป้าหมาย | ผล | สถานะ |`):
+    the name from that column, target / result / status from theirs."""
+    found: list[Candidate] = []
+    lines, pos = [], 0
+    for line in folded.split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    header: dict[str, int] | None = None
+    for start, line in lines:
+        if "|" not in line:
+            header = None
+            continue
+        cells = _cells(line, start)
+        texts = [folded[a:b] for a, b in cells]
+        kpi = [i for i, t in enumerate(texts) if _KPI_COLUMN.match(t)]
+        if kpi:
+            header = {"name": kpi[0]}
+            for key, pat in (("target", _TARGET_COLUMN), ("result", _RESULT_COLUMN), ("status", _STATUS_COLUMN)):
+                col = next((i for i, t in enumerate(texts) if i != kpi[0] and pat.match(t)), None)
+                if col is not None:
+                    header[key] = col
+            continue
+        if header is None or header["name"] >= len(cells):
+            continue
+        a, b = cells[header["name"]]
+        b = _clean_end(folded, a, b)
+        if b - a < 8 or _is_header(folded[a:b]):
+            continue
+        c = Candidate(a, b, None, "table")
+        for key in ("target", "result"):
+            if key in header and header[key] < len(cells):
+                ta, tb = cells[header[key]]
+                setattr(c, key, folded[ta:tb] or None)
+        status_cell = cells[header["status"]] if "status" in header and header["status"] < len(cells) else None
+        where = status_cell or (cells[0][0], cells[-1][1])
+        phrases = outcomes.find(folded, *where)
+        c.outcome = phrases[-1] if phrases else None
+        found.append(c)
+    return found
+
+
+def _flattened_tables(folded: str) -> list[Candidate]:
+    """A table dumped one cell per line under a header line that names an indicator column
+    ("… หน่วยงาน ตัวชี้วัด / ค่าเป้าหมาย ผลงานที่เกิดขึ้นจริง"): the first unnumbered line below it
+    that reads like a KPI name (ร้อยละ…, ระดับความสำเร็จ…) is the indicator."""
+    found = []
+    for m in re.finditer(r"^[^\n|]*(?:ตัวชี้วัด|ตัวบ่งชี้)\s*/\s*ค่าเป้าหมาย[^\n|]*$", folded, re.M):
+        pos = m.end() + 1
+        for _ in range(6):
+            end = folded.find("\n", pos)
+            end = len(folded) if end < 0 else end
+            line = folded[pos:end]
+            if _HEAD_START.match(line) and len(line) >= 12:
+                b = _clean_end(folded, pos, _cut(folded, pos, end))
+                found.append(Candidate(pos, b, None, "table"))
+                break
+            if NUMBERED_LINE.match(line):
+                break
+            pos = end + 1
+            if pos >= len(folded):
+                break
     return found
 
 
@@ -161,15 +262,20 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             same_line_end = len(folded) if same_line_end < 0 else same_line_end
             for p in inside:
                 label_before = folded[max(0, p[0] - 40):p[0]]
+                line_start = folded.rfind("\n", 0, p[0]) + 1
+                line_end = folded.find("\n", p[1])
+                alone = not folded[line_start:p[0]].strip(" -•:(") and \
+                    not folded[p[1]:len(folded) if line_end < 0 else line_end].strip(" .)")
                 if p[0] < same_line_end or "ผลการดำเนินงาน" in label_before or "ผลการประเมิน" in label_before \
-                        or c.kind in ("kpi", "named"):
+                        or (c.kind in ("kpi", "named") and alone):
                     c.outcome = p
                     break
         if c.kind in ("named",) or (c.kind == "kpi" and mentions_kpi) or c.outcome is not None:
             accepted.append(c)
 
-    # enumerations and form fields take precedence over a numbered line at the same place
-    all_c = forms + enums
+    # enumerations, form fields and table rows take precedence over a numbered line at the same place
+    all_c = forms + enums + _tables(folded)
+    all_c += [c for c in _flattened_tables(folded) if not any(c.start < o.end and o.start < c.end for o in all_c)]
     for c in accepted:
         if not any(c.start < o.end and o.start < c.end for o in all_c):
             all_c.append(c)
@@ -198,6 +304,7 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
         elif c.target and c.result and _numbers(c.target) and _numbers(c.target) == _numbers(c.result):
             outcome = "achieved"
         found.append(Mention(NAME, c.start, c.end, text[c.start:c.end], {
-            "number": c.number, "name": name, "outcome": outcome, "outcome_text": outcome_text,
+            "number": text[slice(*c.number_span)] if c.number_span else c.number,
+            "name": name, "outcome": outcome, "outcome_text": outcome_text,
             "target": c.target, "result": c.result}, f"{NAME}/{VERSION}"))
     return found, []
