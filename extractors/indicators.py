@@ -53,6 +53,7 @@ _NAME_END = re.compile(
 
 
 _TRAILING_LABEL = re.compile(r"\s+(?:ผลการดำเนินงาน|ผลการประเมิน|ผลการดำเนินการ|ผล)\s*[:：]?$")
+_GROUP_COUNT = re.compile(r"\(\s*\d+(?:\s*-\s*\d+)?\s*(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)\s*\)")
 _FIELD_LABEL = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
 
 
@@ -83,8 +84,18 @@ def _clean_end(text: str, start: int, end: int) -> int:
 
 
 def _cut(text: str, start: int, line_end: int) -> int:
-    m = _NAME_END.search(text, start, line_end)
-    return m.start() if m else line_end
+    """Where the name ends on its line; a break inside brackets ("(ดำเนินการร่วมกับ   กรม…)")
+    does not count: the bracket is closed first (and dropped later if it is a note)."""
+    pos = start
+    while True:
+        m = _NAME_END.search(text, pos, line_end)
+        if not m:
+            return line_end
+        seg = text[start:m.start()]
+        close = text.find(")", m.start(), line_end) if seg.count("(") > seg.count(")") else -1
+        if close < 0:
+            return m.start()
+        pos = close + 1
 
 
 def _is_header(name: str) -> bool:
@@ -107,6 +118,8 @@ def _numbered(folded: str) -> list[Candidate]:
             end = own[-1][0]
         end = _clean_end(folded, rest_start, end)
         name = folded[rest_start:end]
+        if _GROUP_COUNT.search(folded, rest_start, line_end):
+            continue  # "… (3-5 ตัวชี้วัด)": a group of indicators with its weight, not one indicator
         if end - rest_start < 8 or _is_header(name) or _FIELD_LABEL.match(name.strip()):
             continue  # too short, a table header, or a form's label ("3. ตัวชี้วัด | …")
         group = next(i for i in (1, 2, 3, 4) if m.group(i))

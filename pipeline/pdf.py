@@ -26,6 +26,7 @@ import struct
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from pipeline.thai import COMBINING, mark_rank
 
@@ -181,10 +182,55 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     return "".join(out).strip()
 
 
+class Line(NamedTuple):
+    y: float        # vertical middle
+    text: str
+    x0: float       # left edge of the first glyph
+    x1: float       # right edge of the last glyph
+    size: float     # glyph height
+    ends_space: bool  # the line's last glyph is a space (Word leaves it at a wrap between words)
+
+
+_LIST_START = re.compile(r"^(?:[\d๐-๙]+(?:\.[\d๐-๙]+)*[.)]|\([\d๐-๙]+\)|[-•●○▪*–\u2022\uf0b7])")
+_THAI = re.compile("[\u0e00-\u0e7f]")
+
+
+def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
+    """Lines of one paragraph that the PDF wrapped at the right margin are one line again.
+
+    A line is a wrap when it runs to the text's right edge (within 1.5 letter heights) and the
+    next line follows at line spacing and does not start a list item. Thai is written without
+    spaces between words, so a wrap between two Thai letters joins with nothing, unless the
+    line ended on a space glyph. With keep_y, lines that were joined leave an empty string so
+    the result stays aligned with `lines` (the caller drops empties).
+    """
+    if not lines:
+        return []
+    right = max(ln.x1 for ln in lines)
+    out: list[str] = []
+    slots: list[int] = []
+    prev: Line | None = None
+    for ln in lines:
+        wraps = (prev is not None and prev.x1 >= right - 1.5 * prev.size
+                 and 0 < prev.y - ln.y <= 2.2 * max(prev.size, ln.size)
+                 and not _LIST_START.match(ln.text) and not out[-1].endswith((":", "|")))
+        if wraps:
+            joiner = "" if (not prev.ends_space and _THAI.match(out[-1][-1]) and _THAI.match(ln.text[0])) else " "
+            out[-1] += joiner + ln.text
+            slots.append(-1)
+        else:
+            out.append(ln.text)
+            slots.append(len(out) - 1)
+        prev = ln
+    if not keep_y:
+        return out
+    return [out[k] if k >= 0 else "" for k in slots]
+
+
 def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str]:
     """The page's lines top to bottom; a ruled table reads row by row as `cell | cell |`."""
     if not grids:
-        return [t for _, t in _lines(glyphs)]
+        return join_wrapped(_lines(glyphs))
     blocks: list[tuple[float, str]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
@@ -202,17 +248,18 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str
                 break
         else:
             free.append(g)
-    blocks.extend(_lines(free))
+    free_lines = _lines(free)
+    blocks.extend(zip([ln.y for ln in free_lines], join_wrapped(free_lines, keep_y=True), strict=False))
     for grid, table in zip(grids, cells, strict=True):
         rows = []
         for r in range(len(grid.ys) - 1):
-            row = [" ".join(t for _, t in _lines(table.get((r, c), []))) for c in range(len(grid.xs) - 1)]
+            row = [" ".join(ln.text for ln in _lines(table.get((r, c), []))) for c in range(len(grid.xs) - 1)]
             if any(row):
                 rows.append(" | ".join(row) + " |")
         if rows:
             blocks.append((grid.ys[0], "\n".join(rows)))
     blocks.sort(key=lambda b: -b[0])
-    return [t for _, t in blocks]
+    return [t for _, t in blocks if t]
 
 
 @dataclass
@@ -333,7 +380,7 @@ def _nearest_three(mids: list[float], neg_mids: list[float], y: float) -> list[i
     return out
 
 
-def _lines(glyphs: list[Glyph]) -> list[tuple[float, str]]:
+def _lines(glyphs: list[Glyph]) -> list[Line]:
     """Group bases into lines by vertical middle, top to bottom, then hang each mark on the
     nearest line that has a base under it; each line reads left to right."""
     bases: list[Glyph] = []
@@ -381,10 +428,10 @@ def _lines(glyphs: list[Glyph]) -> list[tuple[float, str]]:
                 best_line, best_j, best_d = i, j, d
         attached[best_line].setdefault(best_j, []).append(m[CH])
     result = []
-    for line, att, y in zip(lines, attached, mids, strict=True):
+    for line, att, y, size in zip(lines, attached, mids, sizes, strict=True):
         text = _line_text(line, att)
         if text:
-            result.append((y, text))
+            result.append(Line(y, text, line[0][LEFT], line[-1][RIGHT], size, line[-1][SPACE]))
     return result
 
 

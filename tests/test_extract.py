@@ -44,9 +44,7 @@ def _score(gold, files):
 def test_extract_dev_score_per_format(fmt):
     res = _score(need_shared(SHARED / "eval" / "dev" / "gold.jsonl"), sorted(SAMPLES.glob(f"*.{fmt}")))
     print(f"\ndev score ({fmt}): overall {res['overall']:.3f}")
-    # Issue 3 asks 0.95 in every format; PDF is at 0.918 (names wrapped across lines are cut,
-    # one mixed-digit date) — a known gap, listed in the README, not a target met.
-    assert res["overall"] >= (0.91 if fmt == "pdf" else 0.95)
+    assert res["overall"] >= 0.95
     assert res["provenance_accuracy"]["accuracy"] == 1.0
     assert res["docs"]["schema_errors"] == 0
 
@@ -55,7 +53,7 @@ def test_extract_real_dev_score():
     real = need_shared(SHARED / "eval" / "dev" / "real")
     res = _score(SHARED / "eval" / "dev" / "real-gold.jsonl", sorted(real.glob("*.txt")))
     print(f"\nreal dev score: overall {res['overall']:.3f}")
-    assert res["overall"] >= 0.88  # issue target 0.90: see README, "Known gaps"
+    assert res["overall"] >= 0.90
 
 
 # --- dates ------------------------------------------------------------------------------
