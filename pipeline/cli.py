@@ -47,16 +47,28 @@ def _quiet_prefect(quiet: bool) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
+def _local_pool(args: argparse.Namespace):
+    """Extraction processes forked now, before Prefect is imported: they load the extractors
+    while Prefect starts, and a fork without Prefect's threads in it is a clean one."""
+    if args.dask_address:
+        return None
+    from pipeline.pool import ExtractionPool
+
+    return ExtractionPool(max(1, args.workers))
+
+
 def _ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.quiet)
-    from flows.ingest import run_ingest
     from pipeline.batch import discover
-    from pipeline.storage import db_url
 
     if not discover(args.paths):
         print("thaireport: no supported files found", file=sys.stderr)
         return 2
-    summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address)
+    pool = _local_pool(args)
+    from flows.ingest import run_ingest
+    from pipeline.storage import db_url
+
+    summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address, pool=pool)
     if not args.quiet:
         print(summary.table())
     return 1 if summary.failed else 0
@@ -64,10 +76,11 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _reprocess(args: argparse.Namespace) -> int:
     _quiet_prefect(args.quiet)
+    pool = _local_pool(args)
     from flows.ingest import run_reprocess
     from pipeline.storage import db_url
 
-    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address)
+    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool)
     if not args.quiet:
         print(summary.table())
     return 1 if summary.failed else 0
