@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline.model import Document, Mention
+from pipeline.model import Document, Mention, SpanSet
 from pipeline.thai import fold_digits
 
 NAME = "budgets"
@@ -71,7 +71,7 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
     folded = fold_digits(doc.text)
     found: list[Mention] = []
     warnings: list[str] = []
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     for m in FIGURE.finditer(folded):
         number = Decimal(m.group("num").replace(",", "").replace(" ", ""))
         amount = number * UNITS[m.group("unit").replace(" ", "")]
@@ -80,12 +80,12 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
         if amount > IMPLAUSIBLE:
             warnings.append(f"budget '{text}' = {amount:,.0f} baht is implausibly large for one report; "
                             "check the unit")
-        taken.append((s, e))
+        taken.add(s, e)
         found.append(Mention(NAME, s, e, text, {"amount": amount, "role": role_for(folded, s)},
                              f"{NAME}/{VERSION}"))
     for m in IN_WORDS.finditer(folded):
         s, e = m.span()
-        if any(s < te and ts < e for ts, te in taken):
+        if taken.overlaps(s, e):
             continue
         value = _words_to_number(m.group("words"))
         if value is None or value == 0:

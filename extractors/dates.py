@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from extractors.thaidate import MONTHS, last_day, month_number, to_ce
-from pipeline.model import Document, Mention
+from pipeline.model import Document, Mention, SpanSet
 from pipeline.thai import fold_digits
 
 NAME = "dates"
@@ -146,13 +146,13 @@ def _context_year(folded: str, pos: int) -> int | None:
 
 def extract(doc: Document) -> tuple[list[Mention], list[str]]:
     folded = fold_digits(doc.text)
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     found: list[Mention] = []
     warnings: list[str] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(folded):
             s, e = m.span()
-            if any(s < te and ts < e for ts, te in taken):
+            if taken.overlaps(s, e):
                 continue
             if kind == "numeric" and _NOT_BEFORE_NUMERIC.search(folded, max(0, s - 12), s):
                 continue
@@ -164,13 +164,13 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             except BadDate as err:
                 if str(err) != "no year":
                     warnings.append(f"date '{text}' skipped: {err}")
-                taken.append((s, e))
+                taken.add(s, e)
                 continue
             if end < start:
                 warnings.append(f"date range '{text}' ends before it starts; skipped")
-                taken.append((s, e))
+                taken.add(s, e)
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             found.append(Mention(NAME, s, e, text, {
                 "start": start.isoformat(), "end": end.isoformat(),
                 "granularity": gran, "year_inferred": inferred}, f"{NAME}/{VERSION}"))

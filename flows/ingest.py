@@ -19,7 +19,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from pipeline import PIPELINE_VERSION
-from pipeline.batch import RunSummary, balanced_batches, discover, extract_paths, file_doc_id, plan_ingest
+from pipeline.batch import Progress, RunSummary, balanced_batches, discover, extract_paths, file_doc_id, plan_ingest
 from pipeline.pool import ExtractionPool
 from pipeline.storage import content_hash, engine_for, prepare, store_prepared, stored_versions
 
@@ -65,6 +65,7 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
     if own_pool:
         _POOL = ExtractionPool(max(1, workers))
     try:
+        progress = Progress(len(paths), summary.kind)
         futures = [extract_batch.submit(b) for b in balanced_batches(paths, workers)]
         pending = set(futures)
         for fut in as_completed(futures):
@@ -80,6 +81,8 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
             # futures to resolve (~3 s per 200 documents)
             store_batch(db, quote(records))  # in the flow's thread, while the pool extracts the next
             summary.add_records(records)
+            progress.advance(len(records))
+        progress.done()
     finally:
         if own_pool and _POOL is not None:
             _POOL.close()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,30 @@ def balanced_batches(paths: list[str], workers: int, max_docs: int = 64) -> list
         i = min(range(n), key=lambda k: (bins[k][0], len(bins[k][1])))
         bins[i] = (bins[i][0] + sizes[p], [*bins[i][1], p])
     return [b for _, b in sorted(bins, key=lambda b: -b[0]) if b]
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when THAIREPORT_PROGRESS=1 (the CLI sets it when
+    stderr is a terminal and --quiet is not given): never in logs, pipes or served runs."""
+
+    def __init__(self, total: int, label: str) -> None:
+        self.total, self.label, self.n = total, label, 0
+        self.on = os.environ.get("THAIREPORT_PROGRESS") == "1" and total > 0
+        self.t0 = time.monotonic()
+
+    def advance(self, k: int) -> None:
+        self.n += k
+        if self.on:
+            width = 30
+            filled = int(width * self.n / self.total)
+            rate = self.n / max(time.monotonic() - self.t0, 1e-9)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] "
+                             f"{self.n}/{self.total} documents, {rate:.1f}/s")
+            sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.on:
+            sys.stderr.write("\n")
 
 
 @dataclass

@@ -45,6 +45,8 @@ def _quiet_prefect(quiet: bool) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     if quiet or not sys.stderr.isatty():
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    else:
+        os.environ["THAIREPORT_PROGRESS"] = "1"
 
 
 def _local_pool(args: argparse.Namespace):

@@ -51,14 +51,32 @@ class Mention:
             raise ValueError(f"empty or negative span {self.start}:{self.end}")
 
 
+class SpanSet:
+    """Non-overlapping [start, end) spans; `overlaps` in O(log n) (a budget volume has
+    thousands of candidate spans, and a linear scan per candidate was quadratic)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self._starts, end)  # spans starting before `end`
+        return i > 0 and self._ends[i - 1] > start  # the last of them is the only one that can reach in
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
 def filter_spans(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping mentions (earliest first on ties); spaCy's rule."""
     ordered = sorted(mentions, key=lambda m: (-(m.end - m.start), m.start))
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     kept: list[Mention] = []
     for m in ordered:
-        if any(m.start < e and s < m.end for s, e in taken):
+        if taken.overlaps(m.start, m.end):
             continue
-        taken.append((m.start, m.end))
+        taken.add(m.start, m.end)
         kept.append(m)
     return sorted(kept, key=lambda m: m.start)
