@@ -67,6 +67,7 @@ _PLAIN = frozenset(map(chr, [*range(0x21, 0x7F), 0xA0, *range(0x0E00, 0x0E80), *
 
 
 _RECT = struct.Struct("4f")
+_DIGIT_CHARS = frozenset("0123456789๐๑๒๓๔๕๖๗๘๙")
 _INF = float("inf")
 
 
@@ -160,6 +161,7 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     out: list[str] = []
     append = out.append
     prev_right = None
+    prev_ch = ""
     after_space = True  # nothing yet, or the text so far ends with a space
     for j, (ch, left, right, size, _mid, space) in enumerate(bases):
         if space:
@@ -170,10 +172,14 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
             continue
         if prev_right is not None and not after_space:
             gap = left - prev_right
-            if gap > 0.15 * size:
+            # digits of one number may come from two fonts ("1๔": an Arabic 1, a Thai ๔) whose
+            # boxes leave a gap; with no space glyph between them, only a wide gap splits them
+            limit = 0.5 if (ch in _DIGIT_CHARS and prev_ch in _DIGIT_CHARS) else 0.15
+            if gap > limit * size:
                 # a gap wider than a letter is a column gap: two spaces keep the cells apart
                 append("  " if gap > 0.8 * size else " ")
         append(ch)
+        prev_ch = ch
         after_space = ch == " "
         if j in attached:
             out.extend(attached[j])
