@@ -50,7 +50,8 @@ def _period(doc: Document, folded: str, fy: int | None, dates: list[Mention]) ->
         # the fiscal year from the dates written next to the label (e.g. 1 เม.ย. 66 - 31 มิ.ย. 66)
         line_end = folded.find("\n", label_match.end())
         near = folded[label_match.end(): line_end if line_end > 0 else None]
-        m = re.search(r"(\d{1,2})\s*([ก-ฮ]{1,3}\.?\s?[ก-ฮ]\.?)\s*(\d{2}|\d{4})(?!\d)", near)
+        # (a day may be impossible, "31 มิ.ย.", and was dropped as a date: the month still counts)
+        m = re.search(r"(\d{1,2})\s*([ก-ฮเแโใไ]{1,3}\.?\s?[ก-ฮ]\.?)\s*(\d{2}|\d{4})(?!\d)", near)
         if m:
             from extractors.thaidate import month_number
             month, year = month_number(m.group(2)), to_ce(int(m.group(3)))

@@ -9,7 +9,7 @@ from conftest import ROOT, SAMPLES, SHARED, need_shared
 
 from extractors import budgets, dates, indicators, outcomes
 from pipeline.model import Document
-from pipeline.run import run_document
+from pipeline.run import build_record, run_document
 
 
 def _doc(text: str) -> Document:
@@ -278,3 +278,24 @@ def test_indicators_examples(text, want):
     assert got == want
     for m in found:
         assert text[m.start:m.end] == m.text
+
+
+# --- document fields: fiscal year and period (Thai fiscal year BE Y = 1 Oct Y-544 .. 30 Sep Y-543) ---
+PERIOD_CASES = [
+    ("ผลการดำเนินงาน ไตรมาสที่ 1 ปีงบประมาณ พ.ศ. 2567\n", 2567, ("ไตรมาสที่ 1", "2023-10-01", "2023-12-31")),
+    ("รายงานผลการดำเนินงาน รอบ 6 เดือน ประจำปีงบประมาณ ๒๕๖๖\n", 2566, ("รอบ 6 เดือน", "2022-10-01", "2023-03-31")),
+    ("รายงาน รอบ 12 เดือน ปีงบประมาณ 2554\n", 2554, ("รอบ 12 เดือน", "2010-10-01", "2011-09-30")),
+    # the quarter's year from the dates beside it, though one of them is impossible (31 มิ.ย.)
+    ("5. ห้วงการรายงาน ไตรมาสที่ 3 (1 เม.ย. 66 - 31 มิ.ย. 66)\n", 2566, ("ไตรมาสที่ 3", "2023-04-01", "2023-06-30")),
+    # an explicit range in the reporting-period field wins
+    ("ห้วงการรายงาน 1 ต.ค. 65 - 31 ธ.ค. 65\n", 2566, ("1 ต.ค. 65 - 31 ธ.ค. 65", "2022-10-01", "2022-12-31")),
+    ("ข่าวประชาสัมพันธ์ ไม่มีรอบการรายงาน\n", None, None),
+]
+
+
+@pytest.mark.parametrize("text,fy,period", PERIOD_CASES, ids=[c[0][:30] for c in PERIOD_CASES])
+def test_docfields_period_examples(text, fy, period):
+    rec = build_record(_doc(text))
+    assert rec["fiscal_year"] == fy
+    got = rec["period"] and (rec["period"]["label"], rec["period"]["start"], rec["period"]["end"])
+    assert got == period
