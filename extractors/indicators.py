@@ -9,6 +9,7 @@ phrase, a result written equal to its target is `achieved`.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -102,7 +103,10 @@ def _is_header(name: str) -> bool:
     return sum(w in name for w in _HEADER_WORDS) >= 2
 
 
-def _numbered(folded: str) -> list[Candidate]:
+def _numbered(folded: str, phrases: list[tuple[int, int, str]]) -> list[Candidate]:
+    """Numbered lines that name an indicator; `phrases` are the document's outcome phrases
+    (found once, sorted), so each line looks its own up instead of searching again."""
+    phrase_starts = [p[0] for p in phrases]
     found = []
     for m in NUMBERED_LINE.finditer(folded):
         rest_start = m.start("rest")
@@ -111,7 +115,9 @@ def _numbered(folded: str) -> list[Candidate]:
         kpi_head = re.match(HEAD, folded[rest_start:line_end]) is not None
         end = _cut(folded, rest_start, line_end)
         # an outcome written at the end of the heading itself is not part of the name
-        own = outcomes.find(folded, rest_start, end)
+        lo = bisect.bisect_left(phrase_starts, rest_start)
+        hi = bisect.bisect_left(phrase_starts, end)
+        own = [p for p in phrases[lo:hi] if p[1] <= end]
         outcome = None
         if own and own[-1][1] >= end - 2:
             outcome = own[-1]
@@ -258,8 +264,8 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
     mentions_kpi = bool(re.search(r"ตัวชี้วัด|ตัวบ่งชี้|KPI", folded))
     enums = _enumerations(folded)
     forms = _form_fields(folded)
-    numbered = _numbered(folded)
     phrases = outcomes.find(folded)
+    numbered = _numbered(folded, phrases)
 
     # sections: a numbered heading owns the text down to the next numbered line
     numbered.sort(key=lambda c: c.start)
