@@ -67,8 +67,15 @@ def _ingest(args: argparse.Namespace) -> int:
         print("thaireport: no supported files found", file=sys.stderr)
         return 2
     pool = _local_pool(args)
-    from flows.ingest import run_ingest
     from pipeline.storage import db_url
+
+    if pool is not None:  # plan as the flow will, and start extracting while Prefect starts
+        from pipeline.batch import balanced_batches, plan_ingest
+        from pipeline.storage import engine_for, stored_versions
+
+        todo, _ = plan_ingest(discover(args.paths), stored_versions(engine_for(db_url(args.db))))
+        pool.prefetch(balanced_batches(todo, max(1, args.workers)))
+    from flows.ingest import run_ingest
 
     summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address, pool=pool)
     if not args.quiet:
