@@ -38,7 +38,10 @@ def test_storage_rows_match_records_and_rerun_never_duplicates(tmp_path, records
     assert first["documents"] == len(records)
     for table, n in _counts_expected(records).items():
         assert first[table] == n, table
-    frames = storage.tables(_sqlite(tmp_path))
+    import pipeline
+
+    frames = pipeline.tables(_sqlite(tmp_path))  # the analysts' entry point
+    assert set(frames) == set(storage.TABLES)
     budgets = frames["budgets"]
     assert set(budgets["role"]) <= {"budget", "disbursed", "planned_disbursement", "other"}
     assert (frames["dates"]["start"] <= frames["dates"]["end"]).all()
