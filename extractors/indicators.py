@@ -39,7 +39,8 @@ NUMBERED_LINE = re.compile(rf"^[^\S\n]*(?:\(?{NUMBER}[.)]?|ตัวชี้ว
 NAMED_NUMBER = re.compile(r"^[^\S\n]*(?:ตัวชี้วัดที่|ตัวบ่งชี้ที่)", re.M)
 # the label is followed by a separator or a space: "1.ตัวชี้วัดมีความเชื่อมโยง…" is a sentence about
 # indicators, not a field
-FORM_FIELD = re.compile(r"^[^\S\n]*(?:\d+\.\s*)?(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?"
+FORM_FIELD = re.compile(r"^[^\S\n]*(?:[-•][^\S\n]*)?(?:\d+\.\s*)?(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)"
+                        r"(?:เชิง(?:ปริมาณ|คุณภาพ|เวลา|ต้นทุน))?(?:\s*/\s*ค่าเป้าหมาย)?"
                         r"(?:[^\S\n]*[|:][^\S\n]*|[^\S\n]+)(?P<rest>[^|\n]+)", re.M)
 ENUM_INTRO = re.compile(r"(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)[^\n]{0,40}?(?:ได้แก่|ดังนี้|ประกอบด้วย)\s*:?\s*")
 ENUM_ITEM = re.compile(r"(?:^|(?<=\s))(?P<num>\d{1,2})[.)]\s+")
@@ -55,6 +56,8 @@ _NAME_END = re.compile(
 
 _TRAILING_LABEL = re.compile(r"\s+(?:ผลการดำเนินงาน|ผลการประเมิน|ผลการดำเนินการ|ผล)\s*[:：]?$")
 _GROUP_COUNT = re.compile(r"\(\s*\d+(?:\s*-\s*\d+)?\s*(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)\s*\)")
+_LABELLED_FIELD = re.compile(rf"^{HEAD}[^\S\n]*[:：]")
+_NOT_INDICATORS = tuple(_WORDS["not_indicators"])
 _FIELD_LABEL = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
 
 
@@ -126,8 +129,11 @@ def _numbered(folded: str, phrases: list[tuple[int, int, str]]) -> list[Candidat
         name = folded[rest_start:end]
         if _GROUP_COUNT.search(folded, rest_start, line_end):
             continue  # "… (3-5 ตัวชี้วัด)": a group of indicators with its weight, not one indicator
-        if end - rest_start < 8 or _is_header(name) or _FIELD_LABEL.match(name.strip()):
-            continue  # too short, a table header, or a form's label ("3. ตัวชี้วัด | …")
+        if end - rest_start < 8 or _is_header(name) or _FIELD_LABEL.match(name.strip()) \
+                or _LABELLED_FIELD.match(name) or name.startswith(_NOT_INDICATORS):
+            # too short, a table header, a form's label ("3. ตัวชี้วัด | …"), a field whose
+            # label merely starts like a KPI ("(1) ผลสัมฤทธิ์ : …"), or a known non-indicator
+            continue
         group = next(i for i in (1, 2, 3, 4) if m.group(i))
         kind = "named" if named else ("kpi" if kpi_head else "heading")
         found.append(Candidate(rest_start, end, m.group(group), kind, outcome, number_span=m.span(group)))

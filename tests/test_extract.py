@@ -261,6 +261,12 @@ INDICATOR_CASES = [
      [("1", "คะแนนการประเมินสถานะของหน่วยงานในการเป็นระบบราชการ 4.0 (PMQA 4.0)", "achieved", None, None)]),
     # an ordinary numbered activity list is not indicators
     ("กิจกรรมที่ดำเนินการ\n1. จัดประชุมชี้แจงแนวทาง เมื่อวันที่ 1 ตุลาคม 2566\n2. ลงพื้นที่ติดตามผล\n", []),
+    # a budget document's table row: the indicator after its qualified label, targets in cells
+    ("- ตัวชี้วัดเชิงปริมาณ : ร้อยละของเรื่องร้องเรียนที่ดำเนินการแล้วเสร็จ | ร้อยละ | 80 | 80 |\n",
+     [(None, "ร้อยละของเรื่องร้องเรียนที่ดำเนินการแล้วเสร็จ", None, None, None)]),
+    # fields whose label starts like a KPI, and a project's duration, are not indicators
+    ("ตัวชี้วัด\n(1) ผลสัมฤทธิ์ : ประชาชนได้รับบริการทางการแพทย์ที่ได้มาตรฐาน\n", []),
+    ("ตัวชี้วัด\n7.3.1.3 ระยะเวลาดำเนินการ 5 ปี (ปี 2564 ถึง ปี 2568)\n", []),
     # ไม่บรรลุ written with a space (wrapped line)
     ("ตัวชี้วัด\n5. ร้อยละของเด็กปฐมวัยที่มีพัฒนาการสมวัย ไม่ บรรลุเป้าหมาย\n",
      [("5", "ร้อยละของเด็กปฐมวัยที่มีพัฒนาการสมวัย", "not_achieved", None, None)]),
