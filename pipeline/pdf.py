@@ -81,6 +81,15 @@ def _loose_char_box():
     return proto(("FPDFText_GetLooseCharBox", _libs["pdfium"]))
 
 
+@functools.cache
+def _char_origin():
+    """FPDFText_GetCharOrigin (untyped, as `_loose_char_box`): the glyph's baseline point."""
+    from pypdfium2_raw.bindings import _libs
+
+    vp = ctypes.c_void_p
+    return ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.c_int, vp, vp)(("FPDFText_GetCharOrigin", _libs["pdfium"]))
+
+
 def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
 
@@ -103,7 +112,8 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     get_box = _loose_char_box()
     unpack = _RECT.unpack_from
     glyphs: list[Glyph] = []
-    append = glyphs.append
+    indices: list[int] = []  # each glyph's character index, for the rare second pass below
+    append, append_index = glyphs.append, indices.append
     unmapped = recovered = 0
     for i, ch in enumerate(text):
         explicit = False
@@ -127,7 +137,40 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
         if explicit and top == bottom:
             continue  # a space pdfium generated between words, not a glyph of the file
         append((ch, left, right, top - bottom if top - bottom > 1.0 else 1.0, (top + bottom) / 2, explicit))
+        append_index(i)
+    if _tight_boxes(glyphs):
+        glyphs = _on_baselines(handle, glyphs, indices)
     return glyphs, unmapped, recovered
+
+
+def _tight_boxes(glyphs: list[Glyph]) -> bool:
+    """True when pdfium's "loose" boxes are the glyphs' own ink boxes (a font without usable
+    ascent/descent): a full stop is then a fraction of a letter's height, its middle sits on the
+    baseline, and grouping lines by box middles would put every `.` and `,` on a line of its own.
+    The threshold is strict on purpose: on the Budget Bureau PDFs, whose boxes are loose, a looser
+    test fired and the baseline reading moved their marks."""
+    dots = sorted(g[SIZE] for g in glyphs if g[CH] in ".,")
+    if not dots:
+        return False
+    letters = sorted(g[SIZE] for g in glyphs if g[CH].isalnum())
+    return bool(letters) and dots[len(dots) // 2] < 0.45 * letters[len(letters) // 2]
+
+
+def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int]) -> list[Glyph]:
+    """Bases placed by their baseline (`FPDFText_GetCharOrigin`) and given one line height, so
+    lines group and gaps read as with loose boxes; marks keep their own boxes."""
+    letters = sorted(g[SIZE] for g in glyphs if g[CH].isalnum())
+    height = letters[len(letters) // 2]
+    x, y = ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.addressof(x), ctypes.addressof(y)
+    origin = _char_origin()
+    out = []
+    for g, i in zip(glyphs, indices, strict=True):
+        if g[CH] in _COMBINING or not origin(handle, i, px, py):
+            out.append(g)
+        else:
+            out.append((g[CH], g[LEFT], g[RIGHT], height, y.value + 0.35 * height, g[SPACE]))
+    return out
 
 
 def _base_under(bases: list[Glyph], lefts: list[float], m: Glyph) -> tuple[int, float]:
@@ -213,6 +256,9 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     if not lines:
         return []
     right = max(ln.x1 for ln in lines)
+    if sum(ln.x1 >= right - 1.5 * ln.size for ln in lines) < 2:
+        # one line alone at the right edge is just the longest line, not a margin text wraps at
+        return [ln.text for ln in lines]
     out: list[str] = []
     slots: list[int] = []
     prev: Line | None = None
