@@ -49,17 +49,11 @@ def _distinct(data: bytes, suffix: str, k: int, path: Path) -> None:
     elif suffix == ".pdf":
         path.write_bytes(data + f"\n% copy {k}\n".encode())  # bytes after %%EOF are ignored by readers
     elif suffix == ".docx":
-        shutil.copyfile(_docx_src(data, path), path)
-        with zipfile.ZipFile(path, "a") as z:
+        path.write_bytes(data)
+        with zipfile.ZipFile(path, "a") as z:  # a zip comment: new bytes, same document
             z.comment = f"copy {k}".encode()
     else:
         raise ValueError(suffix)
-
-
-def _docx_src(data: bytes, path: Path) -> Path:
-    tmp = path.with_suffix(".src")
-    tmp.write_bytes(data)
-    return tmp
 
 
 def long_pdf(out: Path, pages: int) -> int:
@@ -100,14 +94,10 @@ def build_corpus(root: Path, n_docs: int, long_pages: int, archive_docs: int) ->
         _distinct(src.read_bytes(), src.suffix, k + 1, inbox / f"{src.stem}-c{k:04d}{src.suffix}")
         made += 1
         k += 1
-    for f in inbox.glob("*.src"):
-        f.unlink()
     # the unchanged archive: small documents only (their first ingest is set-up, not measured)
     for i in range(archive_docs):
         src = small[i % len(small)]
         _distinct(src.read_bytes(), src.suffix, i + 1, archive / f"{src.stem}-a{i:05d}{src.suffix}")
-    for f in archive.glob("*.src"):
-        f.unlink()
     # the long PDF is part of the inbox (a night may bring one), and is extracted alone for memory
     big = inbox / "long-500-pages.pdf"
     pages = long_pdf(big, long_pages)

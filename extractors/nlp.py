@@ -66,10 +66,12 @@ def _alternatives(pattern: list[dict]) -> list[list[dict]]:
     return [[{"ORTH": word, **rest}, *pattern[1:]] for word in first["IN"]]
 
 
+@functools.cache
 def token_patterns() -> list[dict]:
     return [json.loads(ln) for ln in (DATA / "entity_patterns.jsonl").read_text("utf-8").splitlines() if ln.strip()]
 
 
+@functools.cache
 def patterns() -> list[dict]:
     pats = [{**p, "pattern": alt} for p in token_patterns() for alt in _alternatives(p["pattern"])]
     pats += [{"label": "ORG", "id": "gazetteer", "pattern": name} for name in gazetteer()]

@@ -3,6 +3,7 @@ store them, count what happened. flows/ only wires these into tasks."""
 
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
 import os
@@ -36,7 +37,18 @@ def discover(inputs: list[str] | str) -> list[str]:
 
 
 def file_doc_id(path: str) -> str | None:
-    """doc_id of a file's current bytes (streamed: a 200 MB PDF is not held), None if unreadable."""
+    """doc_id of a file's current bytes (streamed: a 200 MB PDF is not held), None if unreadable.
+    Remembered per (path, size, mtime) in this process: the CLI plans a run and the flow plans
+    it again, and hashing the inbox twice is the bulk of an unchanged night's work."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return _digest(path, st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=65536)
+def _digest(path: str, _size: int, _mtime_ns: int) -> str | None:
     h = hashlib.sha256()
     try:
         with open(path, "rb") as f:

@@ -63,7 +63,8 @@ def _ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.quiet)
     from pipeline.batch import discover
 
-    if not discover(args.paths):
+    paths = discover(args.paths)
+    if not paths:
         print("thaireport: no supported files found", file=sys.stderr)
         return 2
     pool = _local_pool(args)
@@ -73,7 +74,7 @@ def _ingest(args: argparse.Namespace) -> int:
         from pipeline.batch import balanced_batches, plan_ingest
         from pipeline.storage import engine_for, stored_versions
 
-        todo, _ = plan_ingest(discover(args.paths), stored_versions(engine_for(db_url(args.db))))
+        todo, _ = plan_ingest(paths, stored_versions(engine_for(db_url(args.db))))
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
     from flows.ingest import run_ingest
 

@@ -138,29 +138,31 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
             continue  # a space pdfium generated between words, not a glyph of the file
         append((ch, left, right, top - bottom if top - bottom > 1.0 else 1.0, (top + bottom) / 2, explicit))
         append_index(i)
-    if _tight_boxes(glyphs):
-        glyphs = _on_baselines(handle, glyphs, indices)
+    height = _ink_box_height(glyphs)
+    if height is not None:
+        glyphs = _on_baselines(handle, glyphs, indices, height)
     return glyphs, unmapped, recovered
 
 
-def _tight_boxes(glyphs: list[Glyph]) -> bool:
-    """True when pdfium's "loose" boxes are the glyphs' own ink boxes (a font without usable
+def _ink_box_height(glyphs: list[Glyph]) -> float | None:
+    """A letter's (median) height when pdfium's "loose" boxes are the glyphs' own ink boxes (a font without usable
     ascent/descent): a full stop is then a fraction of a letter's height, its middle sits on the
     baseline, and grouping lines by box middles would put every `.` and `,` on a line of its own.
     The threshold is strict on purpose: on the Budget Bureau PDFs, whose boxes are loose, a looser
-    test fired and the baseline reading moved their marks."""
+    test fired and the baseline reading moved their marks. None for ordinary (loose) boxes."""
     dots = sorted(g[SIZE] for g in glyphs if g[CH] in ".,")
     if not dots:
-        return False
+        return None
     letters = sorted(g[SIZE] for g in glyphs if g[CH].isalnum())
-    return bool(letters) and dots[len(dots) // 2] < 0.45 * letters[len(letters) // 2]
+    if not letters:
+        return None
+    height = letters[len(letters) // 2]
+    return height if dots[len(dots) // 2] < 0.45 * height else None
 
 
-def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int]) -> list[Glyph]:
+def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int], height: float) -> list[Glyph]:
     """Bases placed by their baseline (`FPDFText_GetCharOrigin`) and given one line height, so
     lines group and gaps read as with loose boxes; marks keep their own boxes."""
-    letters = sorted(g[SIZE] for g in glyphs if g[CH].isalnum())
-    height = letters[len(letters) // 2]
     x, y = ctypes.c_double(), ctypes.c_double()
     px, py = ctypes.addressof(x), ctypes.addressof(y)
     origin = _char_origin()
@@ -286,7 +288,7 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str
     blocks: list[tuple[float, str]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
-    # inlined Grid.cell_of: this loop runs once per glyph of every page with a table
+    # the cell of every glyph of every page with a table: bisect on the grid's edges, inlined
     bounds = [(grid.xs[0], grid.xs[-1], grid.ys[-1], grid.ys[0], grid.xs, grid.neg_ys,
                len(grid.xs) - 2, len(grid.ys) - 2, table) for grid, table in zip(grids, cells, strict=True)]
     bisect_right = bisect.bisect_right
@@ -325,12 +327,6 @@ class Grid:
     def __post_init__(self) -> None:
         self.neg_ys = [-v for v in self.ys]
 
-    def cell_of(self, x: float, y: float) -> tuple[int, int] | None:
-        if not (self.xs[0] <= x <= self.xs[-1] and self.ys[-1] <= y <= self.ys[0]):
-            return None
-        col = min(bisect.bisect_right(self.xs, x) - 1, len(self.xs) - 2)
-        row = min(bisect.bisect_right(self.neg_ys, -y) - 1, len(self.ys) - 2)
-        return row, col
 
 
 def _merge(values: list[float], tol: float = 2.0) -> list[float]:

@@ -16,8 +16,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,7 +166,7 @@ def content_hash(record: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(keep, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-def document_row(record: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+def document_row(record: dict[str, Any]) -> dict[str, Any]:
     period = record.get("period") or {}
     return {
         "doc_id": record["doc_id"], "source": record["source"],
@@ -179,7 +177,6 @@ def document_row(record: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
         "period_label": period.get("label"), "period_start": _date(period.get("start")),
         "period_end": _date(period.get("end")),
         "pipeline_version": record["pipeline_version"], "content_hash": content_hash(record),
-        "stored_at": now,
     }
 
 
@@ -213,13 +210,12 @@ class PreparedDocument:
 
 def prepare(records: list[dict[str, Any]]) -> list[PreparedDocument]:
     """Rows of a batch of records, validated table by table in one pass per table."""
-    now = _now()
     prepared = []
     for rec in records:
         if rec["status"] == "failed":
             prepared.append(PreparedDocument(rec, None, error=rec["error"] or "failed"))
         else:
-            prepared.append(PreparedDocument(rec, document_row(rec, now),
+            prepared.append(PreparedDocument(rec, document_row(rec),
                                              {name: mention_rows(rec, name) for name in MENTION_TABLES}))
     live = [p for p in prepared if p.error is None]
     bad_docs = rejected_rows("documents", [p.doc_row for p in live])
@@ -314,11 +310,6 @@ def row_counts(eng: Engine) -> dict[str, int]:
         return {name: conn.execute(select(func.count()).select_from(t)).scalar_one() for name, t in TABLES.items()}
 
 
-@contextmanager
-def connection(url: str | None = None) -> Iterator[Any]:
-    with engine_for(url).connect() as conn:
-        yield conn
-
 
 def tables(url: str | None = None) -> dict[str, Any]:
     """Every table as a pandas DataFrame, for analysts: `pipeline.tables("sqlite:///thaireport.db")`."""
@@ -347,7 +338,3 @@ def export(url: str | None, out_dir: str | Path, fmt: str) -> list[Path]:
         written.append(path)
     return written
 
-
-def iter_chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]

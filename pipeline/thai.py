@@ -217,23 +217,24 @@ REPAIRS: tuple[Repair, ...] = (map_pua, drop_space_before_mark, order_marks, rep
                                fold_whitespace)
 
 
-def normalize(text: str) -> tuple[str, Offsets]:
-    """Apply every repair in order; returns the normalised text and its map to `text`."""
+def _repair(text: str, with_offsets: bool) -> tuple[str, Offsets | None]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    offs: Offsets | None = identity_offsets(text)
+    offs = identity_offsets(text) if with_offsets else None
     for repair in REPAIRS:
         text, offs = repair(text, offs)
+    return text, offs
+
+
+def normalize(text: str) -> tuple[str, Offsets]:
+    """Apply every repair in order; returns the normalised text and its map to `text`."""
+    text, offs = _repair(text, True)
     assert offs is not None
     return text, offs
 
 
 def normalize_text(text: str) -> str:
     """`normalize` without the offset map (the readers only keep the text): same result, ~3× faster."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    offs = None
-    for repair in REPAIRS:
-        text, offs = repair(text, offs)
-    return text
+    return _repair(text, False)[0]
 
 
 # --- damage accounting -----------------------------------------------------------------

@@ -21,7 +21,7 @@ GRANULARITIES = ["day", "month", "year"]
 def _schemas() -> dict[str, Any]:
     import pandera.pandas as pa
 
-    def mention(**extra: pa.Column) -> pa.DataFrameSchema:
+    def mention(checks: tuple = (), **extra: pa.Column) -> pa.DataFrameSchema:
         return pa.DataFrameSchema(
             {
                 "doc_id": pa.Column(str, pa.Check.str_matches(r"^sha256:[0-9a-f]{64}$")),
@@ -32,7 +32,7 @@ def _schemas() -> dict[str, Any]:
                 "page": pa.Column(float, pa.Check.ge(1), nullable=True, coerce=True),
                 **extra,
             },
-            checks=[pa.Check(lambda df: df["span_end"] > df["span_start"], name="span is a range")],
+            checks=[pa.Check(lambda df: df["span_end"] > df["span_start"], name="span is a range"), *checks],
             strict=False,
         )
 
@@ -42,11 +42,9 @@ def _schemas() -> dict[str, Any]:
             name=pa.Column(str, pa.Check.str_length(min_value=1)),
             outcome=pa.Column(None, pa.Check.isin(OUTCOMES), nullable=True),
         ),
-        "dates": pa.DataFrameSchema(
-            mention().columns | {"start": date_type, "end": date_type,
-                                 "granularity": pa.Column(str, pa.Check.isin(GRANULARITIES))},
-            checks=[pa.Check(lambda df: df["span_end"] > df["span_start"], name="span is a range"),
-                    pa.Check(lambda df: df["start"] <= df["end"], name="start is not after end")],
+        "dates": mention(
+            (pa.Check(lambda df: df["start"] <= df["end"], name="start is not after end"),),
+            start=date_type, end=date_type, granularity=pa.Column(str, pa.Check.isin(GRANULARITIES)),
         ),
         "budgets": mention(
             amount=pa.Column(float, [pa.Check.ge(0), pa.Check(lambda s: s < 1e16, name="finite amount")],

@@ -40,7 +40,7 @@ def test_thai_damage_counts():
 def test_pdf_tight_box_detection():
     """pdfium's "loose" boxes are font-high for every glyph; when they are ink boxes instead (a
     full stop a fifth of a digit's height), the reader places glyphs by their baselines."""
-    from pipeline.pdf import _tight_boxes
+    from pipeline.pdf import _ink_box_height
 
     def glyph(ch, size):
         return (ch, 0.0, 1.0, size, 10.0, False)
@@ -48,6 +48,6 @@ def test_pdf_tight_box_detection():
     loose = [glyph(c, 11.0) for c in "694.5 ลบ."]
     tight = [glyph("6", 11.2), glyph("9", 11.2), glyph("4", 11.2), glyph(".", 2.3), glyph("5", 11.0),
              glyph("ล", 7.4), glyph("บ", 7.4), glyph(".", 2.3)]
-    assert not _tight_boxes(loose)
-    assert _tight_boxes(tight)
-    assert not _tight_boxes([glyph(c, 11.0) for c in "ไม่มีจุด"])  # nothing to tell by
+    assert _ink_box_height(loose) is None
+    assert _ink_box_height(tight) is not None
+    assert _ink_box_height([glyph(c, 11.0) for c in "ไม่มีจุด"]) is None  # nothing to tell by
