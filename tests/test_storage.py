@@ -151,3 +151,44 @@ def test_storage_export_parquet_and_csv(tmp_path, records):
         assert sorted(p.stem for p in paths) == sorted(storage.TABLES)
         reader = pd.read_parquet if fmt == "parquet" else pd.read_csv
         assert len(reader(tmp_path / fmt / f"indicators.{fmt}")) == _counts_expected(records)["indicators"]
+
+
+# One broken value per rule of pipeline.validate, applied to a real extracted row: the row is
+# rejected and the reason names the column (or the cross-column rule) that broke.
+BROKEN_ROWS = [
+    ("indicators", {"outcome": "done"}, "outcome in achieved"),
+    ("indicators", {"name": ""}, "name non-empty"),
+    ("indicators", {"doc_id": "md5:abc"}, "doc_id sha256"),
+    ("indicators", {"span_start": 9, "span_end": 3}, "span is a range"),
+    ("indicators", {"page": 0}, "page integer >= 1"),
+    ("indicators", {"position": -1}, "position integer >= 0"),
+    ("indicators", {"text": None}, "text not null"),
+    ("dates", {"start": "2566-01-01"}, "start is a date"),
+    ("dates", {"granularity": "week"}, "granularity in day"),
+    ("budgets", {"amount": float("inf")}, "amount finite number"),
+    ("budgets", {"amount": "233000"}, "amount finite number"),
+    ("budgets", {"role": "stolen"}, "role in budget"),
+    ("entities", {"label": "GPE"}, "label in ORG"),
+    ("documents", {"fiscal_year": 2023}, "fiscal_year Buddhist-Era"),
+    ("documents", {"status": "failed"}, "status in ok"),
+    ("documents", {"format": "xlsx"}, "format in pdf"),
+]
+
+
+@pytest.mark.parametrize(("table", "change", "reason"), BROKEN_ROWS)
+def test_validation_rejects_each_broken_rule(records, table, change, reason):
+    from pipeline.validate import rejected_rows
+
+    rec = next(r for r in records if r["dates"] and r["budgets"] and r["entities"] and r["indicators"])
+    good = [storage.document_row(rec)] if table == "documents" else storage.mention_rows(rec, table)
+    assert rejected_rows(table, good) == {}
+    broken = [*good[:1], {**good[0], **change}]
+    assert list(rejected_rows(table, broken)) == [1]
+    assert reason in rejected_rows(table, broken)[1]
+
+
+def test_validation_reversed_date_range_is_rejected(records):
+    from pipeline.validate import rejected_rows
+
+    row = next(r for rec in records for r in storage.mention_rows(rec, "dates") if r["start"] < r["end"])
+    assert rejected_rows("dates", [{**row, "start": row["end"], "end": row["start"]}]) == {0: "start is not after end"}
