@@ -17,7 +17,10 @@ No worker is forked from a process with Prefect's threads in it.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import select
 import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -37,6 +40,37 @@ def warm_up() -> None:
     nlp()
     trigger_pattern()
     tokens("ตัวชี้วัด")
+
+
+def _leave_with(owner_pid: int) -> None:
+    """Exit when the process that owns the pool is gone. A worker of a flow process that was
+    killed (kill -9, OOM) would otherwise wait on its task queue for ever, and keep the fork
+    server alive with it."""
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(owner_pid)  # Linux: readable when the process exits
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(owner_pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    pass
+                time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="thaireport-owner-watch").start()
+
+
+def _init_worker(owner_pid: int) -> None:
+    _leave_with(owner_pid)
+    warm_up()
 
 
 def _context() -> mp.context.BaseContext:
@@ -68,15 +102,21 @@ class ExtractionPool:
     def __init__(self, workers: int) -> None:
         self._prefetched: dict[tuple[str, ...], Future] = {}
         self._submitters: list[threading.Thread] = []
-        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=warm_up)
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                             initializer=_init_worker, initargs=(os.getpid(),))
         self._starter = threading.Thread(target=self._start_workers, args=(workers,), daemon=True,
                                          name="thaireport-pool-start")
         self._starter.start()
 
     def _start_workers(self, workers: int) -> None:
-        # a spawning executor starts a process per submit while none is idle: one each
-        for _ in range(workers):
-            self._executor.submit(int)
+        # a spawning executor starts a process per submit while none is idle: one each.
+        # A failure here (e.g. a script without `if __name__ == "__main__":`, which every
+        # process re-imports) surfaces at the first extract(), which submits again.
+        try:
+            for _ in range(workers):
+                self._executor.submit(int)
+        except Exception:
+            return
 
     def prefetch(self, batches: list[list[str]]) -> None:
         """Start batches now, before anyone asks for them: the CLI plans the run and starts
@@ -89,7 +129,12 @@ class ExtractionPool:
         def submit_all() -> None:
             self._starter.join()
             for key, placeholder in placeholders.items():
-                real = self._executor.submit(extract_paths, list(key))
+                try:
+                    real = self._executor.submit(extract_paths, list(key))
+                except Exception as exc:  # no process could start: whoever waits gets why
+                    if not placeholder.done():
+                        placeholder.set_exception(exc)
+                    continue
                 real.add_done_callback(lambda f, p=placeholder: _copy_outcome(f, p))
 
         submitter = threading.Thread(target=submit_all, daemon=True, name="thaireport-prefetch")

@@ -1,4 +1,5 @@
-"""Forked extraction processes: same records as in-process extraction, prefetched or not."""
+"""Extraction processes: same records as in-process extraction, prefetched or not; workers that
+start warm from the fork server; none left behind when their owner is killed."""
 
 from conftest import SAMPLES
 
@@ -37,3 +38,67 @@ def test_pool_balanced_batches_are_balanced_by_bytes_largest_first():
     assert loads == sorted(loads, reverse=True)
     # longest-processing-time-first: no batch exceeds another by more than the largest file
     assert loads[0] - loads[-1] <= max(os.path.getsize(p) for p in paths)
+
+
+OWNER = """
+import sys, time
+from pipeline.pool import ExtractionPool
+if __name__ == "__main__":
+    pool = ExtractionPool(2)
+    print(pool.extract([sys.argv[1]])[0]["status"], flush=True)
+    pool.extract([sys.argv[1]])
+    print(" ".join(str(pid) for pid in pool._executor._processes), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_pool_workers_leave_when_their_owner_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "owner.py"
+    script.write_text(OWNER)
+    owner = subprocess.Popen([sys.executable, str(script), str(SAMPLES / "003_9c2777eec267e8c4.txt")],
+                             stdout=subprocess.PIPE, text=True, cwd=str(SAMPLES.parent))
+    try:
+        assert owner.stdout.readline().strip() == "ok"
+        workers = [int(pid) for pid in owner.stdout.readline().split()]
+        assert workers and all(_alive(pid) for pid in workers)
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    print(f"\nworkers {workers} gone {time.monotonic() - deadline + 10:.2f} s after kill -9 of their owner")
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid):
+
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _worker_state():
+    import gc
+    import sys
+
+    return gc.get_freeze_count(), "spacy" in sys.modules
+
+
+def test_pool_workers_are_forked_from_the_warm_fork_server():
+    pool = ExtractionPool(1)
+    try:
+        pool.extract([str(SAMPLES / "003_9c2777eec267e8c4.txt")])
+        frozen, spacy_loaded = pool._executor.submit(_worker_state).result()
+    finally:
+        pool.close()
+    # objects frozen by pipeline/warm.py after loading the extractors: the worker inherited them
+    print(f"\nworker inherited {frozen} frozen objects from the fork server")
+    assert spacy_loaded and frozen > 10_000
