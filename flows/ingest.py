@@ -14,6 +14,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -31,13 +32,16 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 _POOL: ExtractionPool | None = None
 
 
-@task(name="extract-batch", retries=0)
+# NO_CACHE: Prefect's default policy hashes every task's inputs and source on each run to make a
+# cache key; these results are never reused (the database is the record), and a cache keyed by
+# paths would be wrong for a file rewritten in place.
+@task(name="extract-batch", retries=0, cache_policy=NO_CACHE)
 def extract_batch(paths: list[str]) -> list[dict[str, Any]]:
     pool = _POOL
     return pool.extract(paths) if pool is not None else extract_paths(paths)
 
 
-@task(name="store-batch", retries=3, retry_delay_seconds=[1, 5, 15])
+@task(name="store-batch", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
 def store_batch(db: str | None, records: list[dict[str, Any]]) -> int:
     """Validate and write; each document in its own transaction, so a retry only redoes the rest."""
     eng = engine_for(db)

@@ -18,8 +18,10 @@ def test_bench_quick_run_writes_every_figure(tmp_path, prefect_server):
     res = json.loads(out.read_text("utf-8"))
     for key in ("extract_pages_per_s", "extract_docs_per_s", "raw_pdfium_pages_per_s", "raw_pdfplumber_pages_per_s",
                 "tokenize_newmm_chars_per_s", "tokenize_nlpo3_chars_per_s", "ingest_docs_per_s_1_worker",
-                "ingest_docs_per_s_2_workers", "unchanged_archive_s", "peak_rss_mb", "reprocess_docs_per_s"):
+                "ingest_docs_per_s_2_workers", "archive_ingest_docs_per_s_1_worker",
+                "archive_ingest_docs_per_s_2_workers", "unchanged_archive_s", "peak_rss_mb", "reprocess_docs_per_s"):
         assert res[key]["median"] > 0, key
-    for key in ("ratio_extract_to_raw_pdf", "speedup_2_workers", "ingest_to_extract_time"):
+    for key in ("ratio_extract_to_raw_pdf", "speedup_2_workers", "archive_speedup_2_workers",
+                "ingest_to_extract_time"):
         assert res[key] > 0, key
     assert set(res["verdicts"]) >= {"ratio_extract_to_raw_pdf", "unchanged_archive_s", "peak_rss_mb"}
