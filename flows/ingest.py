@@ -150,7 +150,7 @@ def reprocess_archive(db: str | None = None, force: bool = False, workers: int =
 
 
 def _with_pool(pool: ExtractionPool | None, run):
-    """Run a flow with processes started by the caller (the CLI forks them before Prefect is
+    """Run a flow with processes started by the caller (the CLI starts them before Prefect is
     even imported, so their start-up overlaps Prefect's); the flow makes its own otherwise."""
     global _POOL
     _POOL = pool

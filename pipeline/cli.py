@@ -50,8 +50,8 @@ def _quiet_prefect(quiet: bool) -> None:
 
 
 def _local_pool(args: argparse.Namespace):
-    """Extraction processes forked now, before Prefect is imported: they load the extractors
-    while Prefect starts, and a fork without Prefect's threads in it is a clean one."""
+    """Extraction processes started now, before Prefect is imported: their fork server loads
+    the extractors on one core while this process imports Prefect on the other."""
     if args.dask_address:
         return None
     from pipeline.pool import ExtractionPool

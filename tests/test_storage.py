@@ -192,3 +192,16 @@ def test_validation_reversed_date_range_is_rejected(records):
 
     row = next(r for rec in records for r in storage.mention_rows(rec, "dates") if r["start"] < r["end"])
     assert rejected_rows("dates", [{**row, "start": row["end"], "end": row["start"]}]) == {0: "start is not after end"}
+
+
+def test_storage_source_path_index_is_added_to_an_existing_database(tmp_path):
+    from sqlalchemy import inspect, text
+
+    url = _sqlite(tmp_path)
+    eng = storage.engine_for(url)
+    with eng.begin() as conn:  # a database made before the index existed
+        conn.execute(text("DROP INDEX ix_documents_source_path"))
+    storage.dispose_engines()
+    eng = storage.engine_for(url)
+    indexes = {ix["name"]: ix["column_names"] for ix in inspect(eng).get_indexes("documents")}
+    assert indexes.get("ix_documents_source_path") == ["source_path"]
