@@ -187,6 +187,22 @@ class PrefectServer:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
+def ingest_1_and_2_workers(path: str, n_docs: int, prefix: str, runs: int, env: dict[str, str], work: Path,
+                           res: dict[str, Any]) -> dict[int, list[float]]:
+    """Wall seconds of `thaireport ingest` into a fresh SQLite file with 1 and 2 workers, runs
+    interleaved; fills {prefix}ingest_docs_per_s_1_worker / _2_workers and {prefix}speedup_2_workers."""
+    walls: dict[int, list[float]] = {1: [], 2: []}
+    for r in range(runs):
+        for workers in (1, 2):
+            db = f"sqlite:///{work / f'{prefix}ingest-{workers}-{r}.db'}"
+            walls[workers].append(run_cli(["ingest", path, "--db", db, "--workers", str(workers), "--quiet"],
+                                          env)[0])
+    for w in (1, 2):
+        res[f"{prefix}ingest_docs_per_s_{w}_worker{'s' if w > 1 else ''}"] = stats([n_docs / t for t in walls[w]])
+    res[f"{prefix}speedup_2_workers"] = round(statistics.median(walls[1]) / statistics.median(walls[2]), 2)
+    return walls
+
+
 # --- the figures ---------------------------------------------------------------------------------
 
 def measure(corpus: dict[str, Any], runs: int, work: Path) -> dict[str, Any]:
@@ -249,40 +265,21 @@ def measure(corpus: dict[str, Any], runs: int, work: Path) -> dict[str, Any]:
     with PrefectServer() as env:
         inbox = str(corpus["inbox"])
         extract_wall = [run_cli(["extract", inbox, "--quiet"], env)[0] for _ in range(runs)]
-        ingest: dict[int, list[float]] = {1: [], 2: []}
-        for r in range(runs):
-            for workers in (1, 2):
-                db = f"sqlite:///{work / f'ingest-{workers}-{r}.db'}"
-                ingest[workers].append(run_cli(["ingest", inbox, "--db", db, "--workers", str(workers),
-                                                "--quiet"], env)[0])
+        ingest = ingest_1_and_2_workers(inbox, len(docs), "", runs, env, work, res)
         res["extract_cli_s"] = stats(extract_wall)
-        for w in (1, 2):
-            res[f"ingest_docs_per_s_{w}_worker{'s' if w > 1 else ''}"] = stats([len(docs) / t for t in ingest[w]])
-        res["speedup_2_workers"] = round(statistics.median(ingest[1]) / statistics.median(ingest[2]), 2)
         res["ingest_to_extract_time"] = round(statistics.median(ingest[1]) / statistics.median(extract_wall), 2)
         print(f"ingest 1 worker {res['ingest_docs_per_s_1_worker']}, 2 workers {res['ingest_docs_per_s_2_workers']}"
               f" docs/s; speedup {res['speedup_2_workers']}; ingest/extract {res['ingest_to_extract_time']}",
               flush=True)
 
-        # 4. the first ingest of the 1,000-document archive (1 and 2 workers: how the speedup grows
-        # once the run's fixed part is small beside its extraction), then a second nightly ingest
-        # over it unchanged
+        # 4. the first ingest of the 1,000-document archive with 1 and 2 workers (many small
+        # documents: writes and task runs weigh more), then a second nightly ingest over it unchanged
         archive = str(corpus["archive"])
-        n_archive = res["corpus"]["archive_documents"]
-        first: dict[int, list[float]] = {1: [], 2: []}
-        for r in range(runs):
-            for workers in (1, 2):
-                db = f"sqlite:///{work / f'archive-{workers}-{r}.db'}"
-                first[workers].append(run_cli(["ingest", archive, "--db", db, "--workers", str(workers), "--quiet"],
-                                              env)[0])
-        for w in (1, 2):
-            res[f"archive_ingest_docs_per_s_{w}_worker{'s' if w > 1 else ''}"] = stats(
-                [n_archive / t for t in first[w]])
-        res["archive_speedup_2_workers"] = round(statistics.median(first[1]) / statistics.median(first[2]), 2)
+        ingest_1_and_2_workers(archive, res["corpus"]["archive_documents"], "archive_", runs, env, work, res)
         print(f"archive first ingest: 1 worker {res['archive_ingest_docs_per_s_1_worker']}, 2 workers "
               f"{res['archive_ingest_docs_per_s_2_workers']} docs/s; speedup {res['archive_speedup_2_workers']}",
               flush=True)
-        db = f"sqlite:///{work / 'archive-2-0.db'}"
+        db = f"sqlite:///{work / 'archive_ingest-2-0.db'}"
         res["unchanged_archive_s"] = stats([run_cli(["ingest", archive, "--db", db, "--quiet"], env)[0]
                                             for _ in range(runs)])
         print(f"unchanged archive {res['unchanged_archive_s']} s", flush=True)

@@ -70,10 +70,13 @@ class Table:
     row_checks: tuple[tuple[str, Predicate], ...] = ()
 
 
+_DOC_ID_COLUMN = Column((("sha256:<64 hex>", lambda v: isinstance(v, str) and bool(_DOC_ID.fullmatch(v))),))
+
+
 def _mention(row_checks: tuple[tuple[str, Predicate], ...] = (), **extra: Column) -> Table:
     return Table(
         {
-            "doc_id": Column((("sha256:<64 hex>", lambda v: isinstance(v, str) and bool(_DOC_ID.fullmatch(v))),)),
+            "doc_id": _DOC_ID_COLUMN,
             "position": Column((_at_least(0),)),
             "text": Column((("non-empty text", _nonempty_str),)),
             "span_start": Column((_at_least(0),)),
@@ -102,7 +105,7 @@ SCHEMAS: dict[str, Table] = {
     ),
     "entities": _mention(label=Column((_one_of(LABELS),))),
     "documents": Table({
-        "doc_id": Column((("sha256:<64 hex>", lambda v: isinstance(v, str) and bool(_DOC_ID.fullmatch(v))),)),
+        "doc_id": _DOC_ID_COLUMN,
         "format": Column((_one_of(FORMATS),)),
         "status": Column((_one_of(STORED_STATUSES),)),
         # Buddhist Era: a CE year (2023) here means a conversion was missed
