@@ -40,7 +40,7 @@ def test_thai_damage_counts():
 def test_pdf_tight_box_detection():
     """pdfium's "loose" boxes are font-high for every glyph; when they are ink boxes instead (a
     full stop a fifth of a digit's height), the reader places glyphs by their baselines."""
-    from pipeline.pdf import _ink_box_height
+    from pipeline.readers.pdf_layout import _ink_box_height
 
     def glyph(ch, size):
         return (ch, 0.0, 1.0, size, 10.0, False)

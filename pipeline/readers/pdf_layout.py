@@ -32,7 +32,7 @@ from pipeline.thai import COMBINING, mark_rank
 
 _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
     (re.compile(entry["font"]), {int(k): v for k, v in entry["codes"].items()})
-    for entry in json.loads((Path(__file__).parent / "data" / "cid_recovery.json").read_text("utf-8"))
+    for entry in json.loads((Path(__file__).parent.parent / "data" / "cid_recovery.json").read_text("utf-8"))
 ]
 
 _PAGE_NUMBER = re.compile(r"^\s*[-–(]?\s*(?:หน้า\s*)?[0-9๐-๙]{1,4}\s*[-–)]?\s*$")
