@@ -72,11 +72,8 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
         progress = Progress(len(paths), summary.kind)
         futures = [extract_batch.submit(b) for b in balanced_batches(paths, workers)]
         pending = set(futures)
-        for fut in as_completed(futures):
-            if fut not in pending:
-                continue  # already stored with an earlier group
-            # every batch finished by now goes into one write task (fewer task runs)
-            group = [f for f in futures if f in pending and f.state.is_final()] or [fut]
+
+        def write(group: list) -> None:
             records = [r for f in group for r in f.result()]
             pending.difference_update(group)
             if on_records is not None:
@@ -86,11 +83,29 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
             store_batch(db, quote(records))  # in the flow's thread, while the pool extracts the next
             summary.add_records(records)
             progress.advance(len(records))
+
+        for fut in as_completed(futures):
+            if fut not in pending:
+                continue  # already stored with an earlier group
+            # The future just yielded is always written. Other batches finished by now join its
+            # write (fewer task runs), judged by the local future, never by the state the API
+            # reports: that state lags, and a batch left out here was never written at all.
+            write([fut, *(f for f in futures if f in pending and f is not fut and _finished_here(f))])
+        if pending:  # as_completed never skips one, but storage must not depend on it
+            write([f for f in futures if f in pending])
         progress.done()
     finally:
         if own_pool and _POOL is not None:
             _POOL.close()
             _POOL = None
+
+
+def _finished_here(fut) -> bool:
+    """Whether a task future's result is ready in this process (its local concurrent/Dask
+    future), without asking the Prefect API."""
+    wrapped = getattr(fut, "wrapped_future", None)
+    done = getattr(wrapped, "done", None)
+    return bool(done()) if callable(done) else False
 
 
 def _publish(summary: RunSummary, key: str) -> None:
