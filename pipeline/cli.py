@@ -83,9 +83,13 @@ def _ingest(args: argparse.Namespace) -> int:
         todo, _ = plan_ingest(paths, stored_versions(engine_for(db_url(args.db))))
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
     from flows.ingest import run_ingest
+    from pipeline.interrupt import run_interruptible
 
-    summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address, pool=pool,
-                         limits=_limits(args))
+    summary = run_interruptible(lambda: run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address,
+                                                   pool=pool, limits=_limits(args)), pool, "ingest",
+                                db_url(args.db))
+    if isinstance(summary, int):  # interrupted: its exit code
+        return summary
     if not args.quiet:
         print(summary.table())
     return 1 if summary.failed else 0
@@ -95,10 +99,14 @@ def _reprocess(args: argparse.Namespace) -> int:
     _quiet_prefect(args.quiet)
     pool = _local_pool(args)
     from flows.ingest import run_reprocess
+    from pipeline.interrupt import run_interruptible
     from pipeline.storage import db_url
 
-    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool,
-                            limits=_limits(args))
+    summary = run_interruptible(lambda: run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address,
+                                                      pool=pool, limits=_limits(args)), pool, "reprocess",
+                                db_url(args.db))
+    if isinstance(summary, int):  # interrupted: its exit code
+        return summary
     if not args.quiet:
         print(summary.table())
     return 1 if summary.failed else 0
@@ -181,7 +189,14 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code not in (0, None) else 0
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as e:
+        storage = sys.modules.get("pipeline.storage")
+        if storage is not None and isinstance(e, storage.StorageError):  # one line, no traceback
+            print(f"thaireport: {e}", file=sys.stderr)
+            return 1
+        raise
 
 
 def entry() -> None:

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,17 +31,18 @@ from sqlalchemy import (
     Float,
     Integer,
     MetaData,
-    String,
     Table,
     Text,
     create_engine,
     delete,
     event,
     insert,
+    make_url,
     or_,
     select,
     update,
 )
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ProgrammingError
 
 from pipeline.validate import rejected_rows
 
@@ -50,12 +52,12 @@ metadata = MetaData()
 
 documents = Table(
     "documents", metadata,
-    Column("doc_id", String(71), primary_key=True),
+    Column("doc_id", Text, primary_key=True),
     Column("source", Text, nullable=False),        # the path as given
     # absolute: where reprocess reads it again; indexed, each write looks up the path's versions
     Column("source_path", Text, nullable=False, index=True),
-    Column("format", String(8), nullable=False),
-    Column("status", String(8), nullable=False),
+    Column("format", Text, nullable=False),
+    Column("status", Text, nullable=False),
     Column("error", Text),
     Column("warnings", JSON, nullable=False),
     Column("pages", Integer),
@@ -65,15 +67,15 @@ documents = Table(
     Column("period_label", Text),
     Column("period_start", Date),
     Column("period_end", Date),
-    Column("pipeline_version", String(32), nullable=False),
-    Column("content_hash", String(64), nullable=False),  # of the extracted fields: reprocess tells changed ones
+    Column("pipeline_version", Text, nullable=False),
+    Column("content_hash", Text, nullable=False),  # of the extracted fields: reprocess tells changed ones
     Column("stored_at", DateTime(timezone=True), nullable=False),
 )
 
 
 def _mention_columns() -> list[Column]:
     return [
-        Column("doc_id", String(71), primary_key=True),
+        Column("doc_id", Text, primary_key=True),
         Column("position", Integer, primary_key=True),
         Column("text", Text, nullable=False),
         Column("span_start", Integer, nullable=False),
@@ -84,28 +86,28 @@ def _mention_columns() -> list[Column]:
 
 indicators = Table(
     "indicators", metadata, *_mention_columns(),
-    Column("number", String(32)), Column("name", Text, nullable=False),
-    Column("outcome", String(16)), Column("outcome_text", Text),
+    Column("number", Text), Column("name", Text, nullable=False),
+    Column("outcome", Text), Column("outcome_text", Text),
     Column("target", Text), Column("result", Text),
 )
 dates = Table(
     "dates", metadata, *_mention_columns(),
     Column("start", Date, nullable=False), Column("end", Date, nullable=False),
-    Column("granularity", String(8), nullable=False), Column("year_inferred", Boolean, nullable=False),
+    Column("granularity", Text, nullable=False), Column("year_inferred", Boolean, nullable=False),
 )
 budgets = Table(
     "budgets", metadata, *_mention_columns(),
     Column("amount", Float, nullable=False),  # baht; a double holds every amount to the satang
-    Column("role", String(24), nullable=False),
+    Column("role", Text, nullable=False),
 )
 entities = Table(
     "entities", metadata, *_mention_columns(),
-    Column("label", String(16), nullable=False),
+    Column("label", Text, nullable=False),
 )
 failures = Table(
     "failures", metadata,
     Column("source", Text, primary_key=True),
-    Column("doc_id", String(71), primary_key=True),
+    Column("doc_id", Text, primary_key=True),
     Column("error", Text, nullable=False),
     Column("first_seen", DateTime(timezone=True), nullable=False),
     Column("last_seen", DateTime(timezone=True), nullable=False),
@@ -136,11 +138,60 @@ def engine_for(url: str | None = None) -> Engine:
         eng = create_engine(url, pool_pre_ping=True)
         if eng.dialect.name == "sqlite":
             event.listen(eng, "connect", _sqlite_pragmas)
-        metadata.create_all(eng)
-        for index in documents.indexes:  # create_all adds none to a table made by an older version
-            index.create(eng, checkfirst=True)
+        try:
+            _create_schema(eng)
+        except DatabaseError as e:
+            eng.dispose()
+            raise StorageError(_unusable(url, e)) from e
         _ENGINES[url] = eng
     return eng
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says which one and what to do (one line)."""
+
+
+def _unusable(url: str, e: Exception) -> str:
+    where = make_url(url).render_as_string(hide_password=True)
+    cause = str(getattr(e, "orig", e)).splitlines()[0]
+    if make_url(url).get_backend_name() == "sqlite" and "not a database" in cause:
+        return (f"{make_url(url).database} is not a SQLite database (damaged, or another kind of "
+                "file): move it away to start a new one, or give another --db")
+    return f"cannot use the database {where}: {cause}"
+
+
+def _create_schema(eng: Engine, attempts: int = 6) -> None:
+    """Tables and indexes, safe when two first runs start at once: each checks, then creates,
+    and the slower one fails with "already exists" (SQLite) or a duplicate pg_type row
+    (PostgreSQL); it tries again, sees the tables and creates nothing."""
+    for attempt in range(attempts):
+        try:
+            metadata.create_all(eng)
+            for index in documents.indexes:  # create_all adds none to a table made by an older version
+                index.create(eng, checkfirst=True)
+            if eng.dialect.name == "postgresql":
+                _widen_varchar(eng)
+            return
+        except (OperationalError, ProgrammingError, IntegrityError) as e:
+            text = str(e.orig if hasattr(e, "orig") else e).lower()
+            if attempt == attempts - 1 or not ("already exists" in text or "duplicate key" in text
+                                               or "locked" in text):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _widen_varchar(eng: Engine) -> None:
+    """Databases made by earlier versions had varchar(n) columns (an indicator number overflowed
+    varchar(32)); make them text, as the tables now declare (no rewrite in PostgreSQL)."""
+    from sqlalchemy import text
+
+    with eng.begin() as conn:
+        narrow = conn.execute(text(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND data_type = 'character varying' "
+            "AND table_name = ANY(:names)"), {"names": list(TABLES)}).all()
+        for table, column in narrow:
+            conn.execute(text(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE text'))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -308,6 +359,15 @@ def documents_to_reprocess(eng: Engine, version: str, force: bool) -> list[tuple
         q = q.where(documents.c.pipeline_version != version)
     with eng.connect() as conn:
         return [tuple(r) for r in conn.execute(q.order_by(documents.c.source_path))]
+
+
+def stored_since(eng: Engine, since: dt.datetime) -> int:
+    """Documents written at or after `since` (what an interrupted run had stored)."""
+    from sqlalchemy import func
+
+    with eng.connect() as conn:
+        return conn.execute(select(func.count()).select_from(documents)
+                            .where(documents.c.stored_at >= since)).scalar_one()
 
 
 def row_counts(eng: Engine) -> dict[str, int]:
