@@ -240,7 +240,12 @@ class ExtractionPool:
             short = len(self._all) < self._size
         if short:  # the start-up failed, or a replacement did: start one here
             return self._new_worker()
-        return self._idle.get()
+        while True:  # a worker comes back when its batch ends; nothing comes back once closed
+            try:
+                return self._idle.get(timeout=0.2)
+            except queue.Empty:
+                if self._closed:
+                    raise RuntimeError("extraction pool is closed") from None
 
     def _replace(self, w: _Worker) -> _Worker:
         with self._lock:
