@@ -335,3 +335,14 @@ def test_badinput_postgres_stores_what_sqlite_stores(tmp_path, prefect_server, p
         assert len(left) == len(right) == len(left.drop_duplicates(key)), name
         assert left.astype(str).equals(right.astype(str)), name
     print(f"\nPostgreSQL and SQLite hold the same rows: {storage.row_counts(storage.engine_for(pg))}")
+
+
+def test_badinput_extract_prints_valid_json_for_a_name_that_is_not_utf8(tmp_path):
+    import json
+
+    path = tmp_path / BAD_NAME
+    path.write_bytes(GOOD[0].read_bytes())
+    run = subprocess.run([str(BIN / "thaireport"), "extract", str(path), "--quiet"], capture_output=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    record = json.loads(run.stdout.decode("utf-8"))  # strict UTF-8: no raw bytes in the JSON
+    assert record["status"] == "ok" and record["source"].endswith("name-\\xff\\xfe.txt")
