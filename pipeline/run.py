@@ -28,7 +28,31 @@ def _mention_fields(doc: Document, m: Mention) -> dict[str, Any]:
     return {"text": m.text, "span": [m.start, m.end], "page": doc.page_of(m.start)}
 
 
-def build_record(doc: Document, with_text: bool = False) -> dict[str, Any]:
+def blocks_record(doc: Document) -> list[dict[str, Any]]:
+    """The document's blocks for `extract --with-blocks`: kind, span, page, text, and per kind
+    level / number / label and value / header rows and cells (row, col, spans, text)."""
+    out: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        item: dict[str, Any] = {"kind": b.kind, "span": [b.start, b.end], "page": doc.page_of(b.start)}
+        if b.kind == "table":
+            item["header_rows"] = b.header_rows
+            item["cells"] = [{"row": c.row, "col": c.col, "row_span": c.row_span, "col_span": c.col_span,
+                              "span": [c.start, c.end], "text": doc.text[c.start:c.end]} for c in b.cells]
+        else:
+            item["text"] = doc.text[b.start:b.end]
+        if b.kind in ("heading", "list_item"):
+            item["level"] = b.level
+        if b.kind == "list_item":
+            item["number"] = b.number
+        if b.kind == "form_field" and b.label and b.value:
+            item["label"] = doc.text[slice(*b.label)]
+            item["value"] = doc.text[slice(*b.value)]
+            item["value_span"] = list(b.value)
+        out.append(item)
+    return out
+
+
+def build_record(doc: Document, with_text: bool = False, with_blocks: bool = False) -> dict[str, Any]:
     """Extract every field from a read document and assemble its contract object."""
     from extractors import EXTRACTORS, docfields
 
@@ -54,6 +78,8 @@ def build_record(doc: Document, with_text: bool = False) -> dict[str, Any]:
     }
     if with_text:
         record["text"] = doc.text
+    if with_blocks:
+        record["blocks"] = blocks_record(doc)
     return record
 
 
@@ -77,12 +103,12 @@ def failed_record(path: str, error: str) -> dict[str, Any]:
     }
 
 
-def run_document(path: str | Path, with_text: bool = False) -> dict[str, Any]:
+def run_document(path: str | Path, with_text: bool = False, with_blocks: bool = False) -> dict[str, Any]:
     """One file → its record; never raises for a bad document."""
     path = str(path)
     try:
         doc = read_document(path)
-        return build_record(doc, with_text)
+        return build_record(doc, with_text, with_blocks)
     except ReadError as e:
         return failed_record(path, str(e))
     except MemoryError:

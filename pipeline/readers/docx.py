@@ -34,8 +34,8 @@ def _check_zip(data: bytes) -> None:
 
 
 def read_docx(path: str, data: bytes) -> Document:
-    from pipeline.readers.docx_text import docx_text  # python-docx imported only for DOCX
+    from pipeline.readers.docx_text import docx_blocks  # python-docx imported only for DOCX
 
     _check_zip(data)
-    text, warnings = docx_text(data)
-    return finish(path, data, "docx", text, warnings)
+    text, blocks, warnings = docx_blocks(data)
+    return finish(path, data, "docx", text, warnings, blocks=blocks)
