@@ -157,12 +157,20 @@ def _is_header_like(doc: Document, row: list[Cell], cols: Columns) -> bool:
     return name is not None and bool(_KPI.match(_squash(doc.text[name.start:name.end])))
 
 
-def table_indicators(doc: Document, table: Block) -> list[Mention]:
-    """Indicators of one KPI table (none when the table has no indicator header)."""
+def _width(table: Block) -> int:
+    return max((c.col + c.col_span for c in table.cells), default=0)
+
+
+def table_indicators(doc: Document, table: Block, before: tuple[Columns, int] | None = None) -> list[Mention]:
+    """Indicators of one KPI table (none when the table has no indicator header). `before` is
+    the header of the KPI table just before it and its width: a table of the same width with
+    no header of its own continues it (the part on the next page, its header not repeated)."""
     rows = table.rows()
     cols = _columns(doc, rows)
     if cols is None:
-        return []
+        if before is None or before[1] != _width(table):
+            return []
+        cols = Columns(before[0].name, -1, before[0].target, before[0].result, before[0].status)
     found: list[Mention] = []
     for row in rows[cols.header_row + 1:]:
         name_cell = _cell_at(row, cols.name)
@@ -199,10 +207,14 @@ def indicators(doc: Document) -> tuple[list[Mention], list[tuple[int, int]]]:
     what lies inside them to this reading)."""
     found: list[Mention] = []
     spans: list[tuple[int, int]] = []
+    before: tuple[Columns, int] | None = None
     for b in doc.blocks:
         if b.kind != "table":
             continue
-        rows = table_indicators(doc, b)
+        rows = table_indicators(doc, b, before)
+        cols = _columns(doc, b.rows())
+        if cols is not None or not rows:
+            before = (cols, _width(b)) if cols is not None else None
         if rows:
             found.extend(rows)
             spans.append((b.start, b.end))
