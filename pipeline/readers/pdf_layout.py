@@ -249,11 +249,20 @@ _LIST_START = re.compile(r"^(?:[\d๐-๙]+(?:\.[\d๐-๙]+)*[.)]|\([\d๐-๙]
 _THAI = re.compile("[\u0e00-\u0e7f]")
 
 
+def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
+    """`ln`'s first word would not have fitted after `prev` before the right edge: the line
+    was wrapped there (a long Thai word wraps a line far from the margin)."""
+    first = ln.text.split(" ", 1)[0]
+    first_width = (ln.x1 - ln.x0) * len(first) / len(ln.text)
+    return prev.x1 + min(first_width, 4 * ln.size) + 0.55 * prev.size > right
+
+
 def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     """Lines of one paragraph that the PDF wrapped at the right margin are one line again.
 
-    A line is a wrap when it runs to the text's right edge (within 1.5 letter heights) and the
-    next line follows at line spacing and does not start a list item. Thai is written without
+    A line is a wrap when the next line's first word would not have fitted before the text's
+    right edge (Thai runs words together, so that word may be long), the next line follows at
+    line spacing and does not start a list item. Thai is written without
     spaces between words, so a wrap between two Thai letters joins with nothing, unless the
     line ended on a space glyph. With keep_y, lines that were joined leave an empty string so
     the result stays aligned with `lines` (the caller drops empties).
@@ -267,9 +276,13 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     out: list[str] = []
     slots: list[int] = []
     prev: Line | None = None
+    # the page's line pitch (median gap between lines): a document set at double spacing has
+    # its wrapped lines further apart than twice the glyph height
+    gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y > b.y)
+    pitch = 1.1 * gaps[len(gaps) // 2] if gaps else 0.0
     for ln in lines:
-        wraps = (prev is not None and prev.x1 >= right - 1.5 * prev.size
-                 and 0 < prev.y - ln.y <= 2.2 * max(prev.size, ln.size)
+        wraps = (prev is not None and _would_not_fit(prev, ln, right)
+                 and 0 < prev.y - ln.y <= max(2.2 * max(prev.size, ln.size), pitch)
                  and not _LIST_START.match(ln.text) and not out[-1].endswith((":", "|")))
         if wraps:
             joiner = "" if (not prev.ends_space and _THAI.match(out[-1][-1]) and _THAI.match(ln.text[0])) else " "
@@ -359,9 +372,7 @@ def _cell_text(glyphs: list[Glyph], right: float) -> str:
         return ""
     out = lines[0].text
     for prev, ln in itertools.pairwise(lines):
-        first = ln.text.split(" ", 1)[0]
-        first_width = (ln.x1 - ln.x0) * len(first) / len(ln.text)
-        if prev.x1 + first_width + 0.55 * prev.size > right and not _LIST_START.match(ln.text):
+        if _would_not_fit(prev, ln, right) and not _LIST_START.match(ln.text):
             thai = not prev.ends_space and _THAI.match(out[-1]) and _THAI.match(ln.text[0])
             out += ("" if thai else " ") + ln.text
         else:
