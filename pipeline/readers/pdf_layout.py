@@ -276,10 +276,11 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     out: list[str] = []
     slots: list[int] = []
     prev: Line | None = None
-    # the page's line pitch (median gap between lines): a document set at double spacing has
-    # its wrapped lines further apart than twice the glyph height
-    gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y > b.y)
-    pitch = 1.1 * gaps[len(gaps) // 2] if gaps else 0.0
+    # the page's line pitch (its tightest common gap between lines, not the median, which may
+    # be the gap between paragraphs): double spacing puts wrapped lines further apart than twice
+    # the glyph height
+    gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y > 0.8 * a.size)
+    pitch = 1.15 * gaps[len(gaps) // 10] if gaps else 0.0
     for ln in lines:
         wraps = (prev is not None and _would_not_fit(prev, ln, right)
                  and 0 < prev.y - ln.y <= max(2.2 * max(prev.size, ln.size), pitch)
@@ -304,21 +305,23 @@ class PageItem(str):
 
     kind: str = "paragraph"
     number: str | None = None
+    y: float = 0.0  # where on the page it starts (a running header sits at the same place on every page)
     rows: list[list[TableCell]]
     xs: list[float]
 
     @classmethod
-    def text_item(cls, text: str) -> PageItem:
+    def text_item(cls, text: str, y: float = 0.0) -> PageItem:
         item = cls(text)
+        item.y = y
         m = _LIST_START.match(text)
         if m:
             item.kind, item.number = "list_item", m.group().rstrip(".)") if m.group()[0].isdigit() else m.group()
         return item
 
     @classmethod
-    def table(cls, rows: list[list[TableCell]], xs: list[float]) -> PageItem:
+    def table(cls, rows: list[list[TableCell]], xs: list[float], y: float = 0.0) -> PageItem:
         item = cls("\n".join(" | ".join(c.text for c in row) + " |" for row in rows))
-        item.kind, item.rows, item.xs = "table", rows, xs
+        item.kind, item.rows, item.xs, item.y = "table", rows, xs, y
         return item
 
 
@@ -334,7 +337,8 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
     """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
     ruled tables read cell by cell (a merged cell once, its lines joined)."""
     if not grids:
-        return [PageItem.text_item(t) for t in join_wrapped(_lines(glyphs))]
+        lines = _lines(glyphs)
+        return [PageItem.text_item(t, ln.y) for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
     blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
@@ -353,12 +357,12 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
         else:
             free.append(g)
     free_lines = _lines(free)
-    blocks.extend((ln.y, PageItem.text_item(t)) for ln, t in
+    blocks.extend((ln.y, PageItem.text_item(t, ln.y)) for ln, t in
                   zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
         rows = grid.rows(table)
         if rows:
-            blocks.append((grid.ys[0], PageItem.table(rows, grid.xs)))
+            blocks.append((grid.ys[0], PageItem.table(rows, grid.xs, grid.ys[0])))
     blocks.sort(key=lambda b: -b[0])
     return [t for _, t in blocks if t]
 
@@ -632,12 +636,14 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     return result
 
 
-def drop_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
+def drop_running_lines(pages: list[list[PageItem]]) -> tuple[list[list[PageItem]], int]:
     """Remove page numbers and headers/footers repeated at the top or bottom of most pages."""
-    def key(line: str) -> str:
-        return _DIGITS.sub("#", line.replace(" ", ""))
+    def key(line: str) -> tuple[str, int]:
+        # the same words at the same height: a line a page repeats in its running text (a
+        # "ผลการดำเนินงาน : …" line ending several pages) is not at the same place on each
+        return _DIGITS.sub("#", line.replace(" ", "")), round(getattr(line, "y", 0.0) / 6)
 
-    edge_keys: Counter[str] = Counter()
+    edge_keys: Counter[tuple[str, int]] = Counter()
     for lines in pages:
         for line in {*lines[:2], *lines[-2:]}:
             edge_keys[key(line)] += 1
@@ -706,10 +712,10 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
                     old = last[c.col]
                     last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
             out[holder][-1] = head = PageItem.table(
-                [*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs)
+                [*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
             rows = rows[1:]
         if rows:
-            cur[0] = PageItem.table(rows, head.xs if len(rows[0]) and cols else tail.xs)
+            cur[0] = PageItem.table(rows, head.xs, tail.y)
         else:
             del cur[0]
         if cur:
