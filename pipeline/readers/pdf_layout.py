@@ -254,6 +254,11 @@ def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
     was wrapped there (a long Thai word wraps a line far from the margin)."""
     first = ln.text.split(" ", 1)[0]
     first_width = (ln.x1 - ln.x0) * len(first) / len(ln.text)
+    if not prev.ends_space and _THAI.match(prev.text[-1]) and _THAI.match(first):
+        # Thai breaks between dictionary words, not at spaces: the word carried over may be
+        # shorter than the run up to the next space (or that run may have been split by a
+        # stray space), so take a typical word, two letter heights, as the least it needed
+        first_width = max(first_width, 2.0 * ln.size)
     return prev.x1 + min(first_width, 4 * ln.size) + 0.55 * prev.size > right
 
 
@@ -280,10 +285,10 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     # be the gap between paragraphs): double spacing puts wrapped lines further apart than twice
     # the glyph height
     gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y > 0.8 * a.size)
-    pitch = 1.15 * gaps[len(gaps) // 10] if gaps else 0.0
+    pitch = 1.15 * gaps[len(gaps) // 10] if len(gaps) >= 5 else 0.0
     for ln in lines:
         wraps = (prev is not None and _would_not_fit(prev, ln, right)
-                 and 0 < prev.y - ln.y <= max(2.2 * max(prev.size, ln.size), pitch)
+                 and 0 < prev.y - ln.y <= (pitch or 2.2 * max(prev.size, ln.size))
                  and not _LIST_START.match(ln.text) and not out[-1].endswith((":", "|")))
         if wraps:
             joiner = "" if (not prev.ends_space and _THAI.match(out[-1][-1]) and _THAI.match(ln.text[0])) else " "
