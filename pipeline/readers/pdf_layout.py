@@ -709,9 +709,9 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
         first = rows[0]
         filled = [c for c in first if c.text]
         # a row broken by the page: it brings text only to columns the row above has text in,
-        # and does not start a new numbered or bulleted item
+        # and (unless that is one column of running text) does not start a numbered item
         if filled and all(c.col in last and last[c.col].text for c in filled) \
-                and not _LIST_START.match(filled[0].text):
+                and (len(filled) == 1 or not _LIST_START.match(filled[0].text)):
             for c in first:
                 if c.text:
                     old = last[c.col]
