@@ -344,6 +344,7 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
     if not grids:
         lines = _lines(glyphs)
         return [PageItem.text_item(t, ln.y) for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
+    grids = [_with_open_last_row(grid, glyphs) for grid in grids]
     blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
@@ -370,6 +371,38 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
             blocks.append((grid.ys[0], PageItem.table(rows, grid.xs, grid.ys[0])))
     blocks.sort(key=lambda b: -b[0])
     return [t for _, t in blocks if t]
+
+
+def _with_open_last_row(grid: Grid, glyphs: list[Glyph]) -> Grid:
+    """The grid with one more row when the line just under its bottom rule is a row whose
+    bottom rule is missing (the last row of a page of an Excel export): text within one row's
+    height below the table, in two or more of its columns, and no run of text crossing a
+    column edge (a paragraph under the table runs across them)."""
+    ys, xs = grid.ys, grid.xs
+    if len(xs) < 4:
+        return grid
+    heights = sorted(ys[i] - ys[i + 1] for i in range(len(ys) - 1))
+    h = heights[len(heights) // 2]
+    bottom = ys[-1]
+    band = sorted((g for g in glyphs if g[CH] not in _COMBINING and bottom - 1.2 * h < g[MID] < bottom
+                   and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]), key=_left)
+    if not band:
+        return grid
+    top = max(band, key=_mid)
+    band = [g for g in band if top[MID] - g[MID] < 0.6 * top[SIZE]]  # its first line only
+    inner = xs[1:-1]
+    for a, b in itertools.pairwise(band):
+        k = bisect.bisect_right(inner, a[RIGHT] - 0.5)
+        if k < len(inner) and inner[k] < b[LEFT] + 0.5 and b[LEFT] - a[RIGHT] < 0.3 * a[SIZE]:
+            return grid  # text runs across a column edge: not a row of this table
+    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in band for x in inner):
+        return grid
+    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in band}) < 2:
+        return grid
+    low = min(g[MID] - g[SIZE] / 2 for g in band) - 1
+    v_cover = [[*cover, (low, bottom)] if any(a - 2 <= bottom <= b + 2 for a, b in cover) else cover
+               for cover in (grid.v_cover or [[] for _ in xs])]
+    return Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []])
 
 
 def _cell_text(glyphs: list[Glyph], right: float) -> str:
@@ -559,6 +592,10 @@ _MARK_RANKS = {ch: mark_rank(ch) for ch in _COMBINING}
 
 def _neg_mid(g: Glyph) -> float:
     return -g[MID]
+
+
+def _mid(g: Glyph) -> float:
+    return g[MID]
 
 
 def _left(g: Glyph) -> float:
