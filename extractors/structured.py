@@ -213,11 +213,12 @@ def indicators(doc: Document) -> tuple[list[Mention], list[tuple[int, int]]]:
             continue
         rows = table_indicators(doc, b, before)
         cols = _columns(doc, b.rows())
+        if cols is not None or rows:
+            # a KPI table is read here even when its rows list none (a plan's "-" cells)
+            spans.append((b.start, b.end))
         if cols is not None or not rows:
             before = (cols, _width(b)) if cols is not None else None
-        if rows:
-            found.extend(rows)
-            spans.append((b.start, b.end))
+        found.extend(rows)
     return found, spans
 
 
@@ -226,7 +227,7 @@ def merge(doc: Document, flat: list[Mention]) -> list[Mention]:
     if not doc.blocks:
         return flat
     from_tables, spans = indicators(doc)
-    if not from_tables:
+    if not spans:
         return flat
     outside = [m for m in flat if not any(s <= m.start < e for s, e in spans)]
     return sorted(outside + from_tables, key=lambda m: m.start)
