@@ -222,6 +222,18 @@ def indicators(doc: Document) -> tuple[list[Mention], list[tuple[int, int]]]:
     return found, spans
 
 
+AGENCY_LABEL = re.compile(r"^(?:[0-9๐-๙]+\.)?(?:หน่วยงาน|ส่วนราชการ)(?:ที่รับผิดชอบ|เจ้าของเรื่อง)?$")
+
+
+def field(doc: Document, label: re.Pattern[str]) -> str | None:
+    """The value of the first form field whose label (spaces removed) matches `label`, its
+    lines joined (a value may wrap inside its cell)."""
+    for b in doc.blocks:
+        if b.kind == "form_field" and b.label and b.value and label.match(_squash(doc.text[slice(*b.label)])):
+            return " ".join(doc.text[slice(*b.value)].split()) or None
+    return None
+
+
 def merge(doc: Document, flat: list[Mention]) -> list[Mention]:
     """The flat-text rules' indicators outside the KPI tables, and the tables' own rows."""
     if not doc.blocks:
