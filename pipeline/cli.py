@@ -23,7 +23,7 @@ def _extract(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     out = sys.stdout
     for i, path in enumerate(paths, 1):
-        record = run_document(path, with_text=args.with_text)
+        record = run_document(path, with_text=args.with_text, with_blocks=args.with_blocks)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
         if record["status"] == "failed":
@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="print one JSON record per document (JSON Lines)")
     ex.add_argument("paths", nargs="+", help="files or folders")
     ex.add_argument("--with-text", action="store_true", help="include the normalised text")
+    ex.add_argument("--with-blocks", action="store_true",
+                    help="include the blocks read (headings, paragraphs, list items, tables with cells, form fields)")
     ex.add_argument("--quiet", action="store_true", help="no progress or warnings on stderr")
     ex.set_defaults(func=_extract)
 
