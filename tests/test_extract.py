@@ -226,6 +226,27 @@ OUTCOME_CASES = [
     ("ดำเนินการแล้วเสร็จ", "achieved"),
     ("สำเร็จ\nตามเป้าหมาย", "achieved"),
     ("ไม่ได้ตามเป้าหมาย", "not_achieved"),
+    # composition: negation × verb × [ตาม] × object; work under way; work not begun
+    ("กำลังดำเนินงาน", "in_progress"),
+    ("อยู่ระหว่างการดำเนินงาน", "in_progress"),
+    ("เกินเป้า", "achieved"),
+    ("บรรลุเป้า", "achieved"),
+    ("ไม่บรรลุเป้า", "not_achieved"),
+    ("เป็นไปตามแผน", "achieved"),
+    ("ไม่เป็นไปตามแผน", "not_achieved"),
+    ("มิได้เป็นไปตามเกณฑ์ที่กำหนด", "not_achieved"),
+    ("ผ่านตามค่าเป้าหมาย", "achieved"),
+    ("ไม่ถึงเกณฑ์", "not_achieved"),
+    ("ต่ำกว่าแผน", "not_achieved"),
+    ("ไม่ต่ำกว่าค่าเป้าหมาย", "achieved"),
+    ("ยังไม่ได้ดำเนินการ", "not_started"),
+    ("ยังไม่เริ่มดำเนินการ", "not_started"),
+    # tick boxes: the ticked option among those printed
+    ("☑ เป็นไปตามแผน ☐ ไม่เป็นไปตามแผน", "achieved"),
+    ("☐ เป็นไปตามแผน ☑ ไม่เป็นไปตามแผน", "not_achieved"),
+    ("■ เป็นไปตามแผน\n□ ไม่เป็นไปตามแผน", "achieved"),
+    ("☐ แล้วเสร็จ ☒ อยู่ระหว่างดำเนินการ ☐ ยังไม่ได้ดำเนินการ", "in_progress"),
+    ("☒ แล้วเสร็จ ☐ อยู่ระหว่างดำเนินการ", "achieved"),
 ]
 
 
