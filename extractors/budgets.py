@@ -79,6 +79,9 @@ def _column_role(text: str, start: int) -> str | None:
             return None
         prev_start = text.rfind("\n", 0, pos - 1) + 1
         row = text[prev_start:pos - 1]
+        if not row.strip():  # a blank line between rows (a web page's <tr>s)
+            pos = prev_start
+            continue
         if "|" not in row:
             return None
         cells = row.split("|")

@@ -78,11 +78,13 @@ ERA = r"(?:ปี[^\S\n]*)?[พค]\.?[^\S\n]?ศ\.?|ปี"
 YEAR = r"(?P<year>\d{4}|\d{2})(?!\d|[.,]\d|[^\S\n]?(?:น\.|%))"
 MONTH_MENTION = re.compile(
     rf"(?=[{''.join(_FIRSTS)}])(?P<pre>เดือน[^\S\n]*)?"
-    rf"(?:(?P<full>{_FULL})|(?P<short>{_SHORT})(?![{_THAI_LETTER}]))"
+    rf"(?:(?P<full>{_FULL})|(?P<short>{_SHORT})(?!(?!ปี|[พค]\.?\s?ศ)[{_THAI_LETTER}]))"
     rf"(?:\s*(?P<era>{ERA})?\s*{YEAR})?")
+# (a dash right after it may join a second date: 4/7/2566-4/5/2567; checked in _numeric_atoms)
 NUMERIC = re.compile(
-    r"(?<![\d/.\-])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
-    r"(?!\d|[/.\-]\d|[^\S\n]?น\.)")
+    r"(?<![\d/.])(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
+    r"(?!\d|[/.]\d|-(?!\d{1,2}(?P<sep2>[/.\-])\d{1,2}(?P=sep2)\d{2,4})\d|[^\S\n]?น\.)")
+_DATE_AND_DASH = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1\d{2,4}-$")
 ISO = re.compile(r"(?<![\d/.\-])(?P<year>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d\-])")
 DAY_BEFORE = re.compile(r"(?<![\d.,/])(?P<day>\d{1,2})[^\S\n]*$")
 CONNECTOR = r"(?:[^\S\n]*[-–—][^\S\n]*|\s*(?:จน)?ถึง\s*)(?:วันที่[^\S\n]*)?"
@@ -160,6 +162,8 @@ def _numeric_atoms(folded: str, warnings: list[str]) -> list[Atom]:
     for pattern in (NUMERIC, ISO):
         for m in pattern.finditer(folded):
             s = m.start()
+            if s > 0 and folded[s - 1] == "-" and not _DATE_AND_DASH.search(folded, max(0, s - 12), s):
+                continue  # 12-3-4-2566: a code, not a date after a range's dash
             day, month = int(m.group("d")), int(m.group("m"))
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
