@@ -21,7 +21,7 @@ from prefect.utilities.annotations import quote
 
 from pipeline import PIPELINE_VERSION
 from pipeline.batch import Progress, RunSummary, balanced_batches, discover, extract_paths, file_doc_id, plan_ingest
-from pipeline.pool import ExtractionPool
+from pipeline.pool import DEFAULT_DOC_TIMEOUT, DEFAULT_MEMORY_LIMIT, ExtractionPool, Limits
 from pipeline.storage import content_hash, engine_for, prepare, store_prepared, stored_versions
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
@@ -58,8 +58,12 @@ def task_runner_for(workers: int = 1, dask_address: str | None = None):
     return ThreadPoolTaskRunner(max_workers=max(1, workers))
 
 
+def _limits(doc_timeout: float, memory_limit_mb: int) -> Limits:
+    return Limits(doc_timeout=float(doc_timeout), memory_bytes=max(0, int(memory_limit_mb)) << 20)
+
+
 def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSummary,
-                 on_records=None) -> None:
+                 on_records=None, limits: Limits | None = None) -> None:
     global _POOL
     from prefect.context import FlowRunContext
 
@@ -67,16 +71,13 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
     local = ctx is None or type(ctx.task_runner).__name__ != "DaskTaskRunner"
     own_pool = local and bool(paths) and _POOL is None
     if own_pool:
-        _POOL = ExtractionPool(max(1, workers))
+        _POOL = ExtractionPool(max(1, workers), limits)
     try:
         progress = Progress(len(paths), summary.kind)
         futures = [extract_batch.submit(b) for b in balanced_batches(paths, workers)]
         pending = set(futures)
-        for fut in as_completed(futures):
-            if fut not in pending:
-                continue  # already stored with an earlier group
-            # every batch finished by now goes into one write task (fewer task runs)
-            group = [f for f in futures if f in pending and f.state.is_final()] or [fut]
+
+        def write(group: list) -> None:
             records = [r for f in group for r in f.result()]
             pending.difference_update(group)
             if on_records is not None:
@@ -86,11 +87,29 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
             store_batch(db, quote(records))  # in the flow's thread, while the pool extracts the next
             summary.add_records(records)
             progress.advance(len(records))
+
+        for fut in as_completed(futures):
+            if fut not in pending:
+                continue  # already stored with an earlier group
+            # The future just yielded is always written. Other batches finished by now join its
+            # write (fewer task runs), judged by the local future, never by the state the API
+            # reports: that state lags, and a batch left out here was never written at all.
+            write([fut, *(f for f in futures if f in pending and f is not fut and _finished_here(f))])
+        if pending:  # as_completed never skips one, but storage must not depend on it
+            write([f for f in futures if f in pending])
         progress.done()
     finally:
         if own_pool and _POOL is not None:
             _POOL.close()
             _POOL = None
+
+
+def _finished_here(fut) -> bool:
+    """Whether a task future's result is ready in this process (its local concurrent/Dask
+    future), without asking the Prefect API."""
+    wrapped = getattr(fut, "wrapped_future", None)
+    done = getattr(wrapped, "done", None)
+    return bool(done()) if callable(done) else False
 
 
 def _publish(summary: RunSummary, key: str) -> None:
@@ -102,9 +121,12 @@ def _publish(summary: RunSummary, key: str) -> None:
 
 
 @flow(name="nightly-ingest", log_prints=False)
-def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int = 1) -> dict[str, Any]:
+def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int = 1,
+                   doc_timeout: float = DEFAULT_DOC_TIMEOUT,
+                   memory_limit_mb: int = DEFAULT_MEMORY_LIMIT >> 20) -> dict[str, Any]:
     """Extract and store every supported file under the inbox folders/globs that is not yet stored
-    by this pipeline version."""
+    by this pipeline version. Each document gets at most doc_timeout seconds and its worker
+    memory_limit_mb of address space (0: no limit)."""
     t0 = time.perf_counter()
     eng = engine_for(db)
     paths = discover(inbox)
@@ -112,14 +134,16 @@ def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int =
     summary = RunSummary("nightly-ingest")
     if skipped:
         summary.count("skipped (already stored)", len(skipped))
-    _run_batches(todo, db, workers, summary)
+    _run_batches(todo, db, workers, summary, limits=_limits(doc_timeout, memory_limit_mb))
     summary.seconds = time.perf_counter() - t0
     _publish(summary, "nightly-ingest-summary")
     return summary.__dict__
 
 
 @flow(name="reprocess-archive", log_prints=False)
-def reprocess_archive(db: str | None = None, force: bool = False, workers: int = 1) -> dict[str, Any]:
+def reprocess_archive(db: str | None = None, force: bool = False, workers: int = 1,
+                      doc_timeout: float = DEFAULT_DOC_TIMEOUT,
+                      memory_limit_mb: int = DEFAULT_MEMORY_LIMIT >> 20) -> dict[str, Any]:
     """Re-extract stored documents made by an older pipeline version (all with force) from their
     source paths; their rows are replaced atomically, document by document."""
     from pipeline.storage import documents_to_reprocess
@@ -143,7 +167,7 @@ def reprocess_archive(db: str | None = None, force: bool = False, workers: int =
                 summary.count("changed" if content_hash(r) != previous.get(r["source"]) else "unchanged")
         return records
 
-    _run_batches(todo, db, workers, summary, on_records=compare)
+    _run_batches(todo, db, workers, summary, on_records=compare, limits=_limits(doc_timeout, memory_limit_mb))
     summary.seconds = time.perf_counter() - t0
     _publish(summary, "reprocess-archive-summary")
     return summary.__dict__
@@ -163,14 +187,21 @@ def _with_pool(pool: ExtractionPool | None, run):
 
 
 def run_ingest(inbox: list[str], db: str | None, workers: int = 1, dask_address: str | None = None,
-               pool: ExtractionPool | None = None) -> RunSummary:
+               pool: ExtractionPool | None = None, limits: Limits | None = None) -> RunSummary:
     runner = task_runner_for(workers, dask_address)
     flow_fn = nightly_ingest.with_options(task_runner=runner)
-    return RunSummary(**_with_pool(pool, lambda: flow_fn(inbox=inbox, db=db, workers=workers)))
+    lim = _limit_params(limits)
+    return RunSummary(**_with_pool(pool, lambda: flow_fn(inbox=inbox, db=db, workers=workers, **lim)))
 
 
 def run_reprocess(db: str | None, force: bool, workers: int = 1, dask_address: str | None = None,
-                  pool: ExtractionPool | None = None) -> RunSummary:
+                  pool: ExtractionPool | None = None, limits: Limits | None = None) -> RunSummary:
     runner = task_runner_for(workers, dask_address)
     flow_fn = reprocess_archive.with_options(task_runner=runner)
-    return RunSummary(**_with_pool(pool, lambda: flow_fn(db=db, force=force, workers=workers)))
+    lim = _limit_params(limits)
+    return RunSummary(**_with_pool(pool, lambda: flow_fn(db=db, force=force, workers=workers, **lim)))
+
+
+def _limit_params(limits: Limits | None) -> dict[str, Any]:
+    limits = limits or Limits()
+    return {"doc_timeout": limits.doc_timeout, "memory_limit_mb": limits.memory_bytes >> 20}

@@ -49,6 +49,12 @@ def _quiet_prefect(quiet: bool) -> None:
         os.environ["THAIREPORT_PROGRESS"] = "1"
 
 
+def _limits(args: argparse.Namespace):
+    from pipeline.pool import Limits
+
+    return Limits(doc_timeout=args.doc_timeout, memory_bytes=max(0, args.memory_limit) << 20)
+
+
 def _local_pool(args: argparse.Namespace):
     """Extraction processes started now, before Prefect is imported: their fork server loads
     the extractors on one core while this process imports Prefect on the other."""
@@ -56,7 +62,7 @@ def _local_pool(args: argparse.Namespace):
         return None
     from pipeline.pool import ExtractionPool
 
-    return ExtractionPool(max(1, args.workers))
+    return ExtractionPool(max(1, args.workers), _limits(args))
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -78,7 +84,8 @@ def _ingest(args: argparse.Namespace) -> int:
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
     from flows.ingest import run_ingest
 
-    summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address, pool=pool)
+    summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address, pool=pool,
+                         limits=_limits(args))
     if not args.quiet:
         print(summary.table())
     return 1 if summary.failed else 0
@@ -90,7 +97,8 @@ def _reprocess(args: argparse.Namespace) -> int:
     from flows.ingest import run_reprocess
     from pipeline.storage import db_url
 
-    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool)
+    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool,
+                            limits=_limits(args))
     if not args.quiet:
         print(summary.table())
     return 1 if summary.failed else 0
@@ -138,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         if workers:
             p.add_argument("--workers", type=int, default=1, help="local worker processes")
             p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
+            p.add_argument("--doc-timeout", type=float, default=300.0, metavar="SECONDS",
+                           help="time one document may take before it fails (default 300)")
+            p.add_argument("--memory-limit", type=int, default=1024, metavar="MB",
+                           help="address space of each extraction process (default 1024; 0: none)")
 
     ing = sub.add_parser("ingest", help="extract files and folders into the database (Prefect flow)")
     ing.add_argument("paths", nargs="+", help="files, folders or globs")

@@ -192,7 +192,7 @@ class DateMaker:
         if kind in ("numeric_slash", "numeric_dash", "numeric_dot"):
             s = {"numeric_slash": "/", "numeric_dash": "-", "numeric_dot": "."}[kind]
             # a dot or dash date is written with a full year, or two-digit day and month, or after วันที่
-            pad = s == "/" and r.random() < 0.5 or s != "/"
+            pad = (s == "/" and r.random() < 0.5) or s != "/"
             yy = str(d.year + 543) if not short or s != "/" else f"{(d.year + 543) % 100:02d}"
             if era in ("ค.ศ. ", "CE"):
                 yy = str(d.year)
@@ -303,8 +303,8 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
         start_m = 10 + 3 * (q - 1)
         y0 = fy - 544 + (start_m - 1) // 12
         m0 = (start_m - 1) % 12 + 1
-        rep.gold = {"id": rep.id, "fiscal_year": fy,
-                    "period": {"start": dt.date(y0, m0, 1).isoformat(), "end": _month_end(dt.date(y0, m0 + 2, 1)).isoformat()},
+        period = {"start": dt.date(y0, m0, 1).isoformat(), "end": _month_end(dt.date(y0, m0 + 2, 1)).isoformat()}
+        rep.gold = {"id": rep.id, "fiscal_year": fy, "period": period,
                     "dates": [], "budgets": [], "indicators": []}
         rep.lines += [f"รายงานผลการดำเนินงาน ไตรมาสที่ {q} ประจำปีงบประมาณ พ.ศ. {fy}",
                       "หน่วยงาน สำนักงานพัฒนาชุมชนจังหวัด", "", "กิจกรรมที่ดำเนินการ"]
@@ -369,7 +369,7 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
         entries = per_doc[rep.id]
         rep.lines += ["", "ตัวชี้วัด"]
         number = 0
-        for name, label, phrase, pos in entries:
+        for name, _, phrase, pos in entries:
             if pos == "sentence":
                 number += 1
                 rep.lines.append(f"{number}. {name} {phrase}".rstrip())
@@ -388,7 +388,7 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
                 rep.lines += [f"ตัวชี้วัดที่ {number} {name}",
                               Tick("ผลการดำเนินงาน", options, ticked, TICKS[number % len(TICKS)])]
         rows = [["ตัวชี้วัด", "ค่าเป้าหมาย", "ผลการดำเนินงาน", "สถานะ"]]
-        for name, label, phrase, pos in entries:
+        for name, _, phrase, pos in entries:
             if pos == "table":
                 t = rng.randint(60, 90)
                 rows.append([name, f"ร้อยละ {t}", f"ร้อยละ {t + rng.choice([-7, 5, 9])}", phrase or "-"])
@@ -429,9 +429,9 @@ def as_html(rep: Report) -> str:
 
 def write_docx(rep: Report, out: Path) -> None:
     from docx import Document
+    from docx.enum.section import WD_ORIENT
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
     doc = Document()
