@@ -1,7 +1,8 @@
 """Run one document through reading and extraction into its contract record.
 
-This is the only place with a broad `except`: whatever goes wrong in one document becomes
-that document's `failed` record with a readable error, and the batch goes on.
+This is the only place with broad `except`s: whatever goes wrong in one document becomes
+that document's `failed` record with a readable error, and the batch goes on; a bug in one
+extractor only costs that extractor's mentions (a warning says so), never the document.
 """
 
 from __future__ import annotations
@@ -68,7 +69,11 @@ def build_record(doc: Document, with_text: bool = False, with_blocks: bool = Fal
         found[module.NAME] = mentions
         warnings.extend(notes)
     orgs = [m for m in found["entities"] if m.value["label"] == "ORG"]
-    fields = docfields.fields(doc, found["dates"], orgs)
+    try:
+        fields = docfields.fields(doc, found["dates"], orgs)
+    except Exception as e:  # as above: the mentions are still worth keeping
+        fields = {"title": None, "agency": None, "fiscal_year": None, "period": None}
+        warnings.append(f"document fields not extracted: internal error {type(e).__name__}: {e}")
 
     record: dict[str, Any] = {
         "doc_id": doc.doc_id, "source": doc.source, "format": doc.format,

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-OUTCOMES = ["achieved", "not_achieved", "in_progress"]
+OUTCOMES = ["achieved", "not_achieved", "in_progress", "not_started"]
 ROLES = ["budget", "disbursed", "planned_disbursement", "other"]
 LABELS = ["ORG", "PERSON", "LOCATION"]
 GRANULARITIES = ["day", "month", "year"]
