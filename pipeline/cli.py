@@ -1,21 +1,52 @@
 """`thaireport` command line: extract (JSON Lines on stdout, as ../shared/contract says), ingest,
-reprocess, export and serve (the Prefect flows and the tables)."""
+reprocess, export, serve and deploy (the Prefect flows and the tables), show (one document's
+values in context), schema and failures.
+
+Exit codes: 0 done, 1 a document failed, 2 a usage error (bad arguments, a path that does not
+exist, a database that cannot be opened). Prefect is imported only by the commands that run flows.
+"""
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
 
-def _extract(args: argparse.Namespace) -> int:
-    from pipeline.run import expand_paths, run_document
+class UsageError(Exception):
+    """Bad input on the command line: reported with the usage line, exit code 2."""
 
-    paths = expand_paths(args.paths)
+
+def resolve_inputs(items: list[str]) -> list[str]:
+    """Each argument as a literal path when it exists (so `report[1].pdf` is that file, not a
+    pattern), else as a glob (quoted globs are expanded here, as shells do); a path that exists
+    neither way is a usage error, not a document that failed. Returns arguments for
+    pipeline.batch.discover, with literal names escaped so it takes them literally too."""
+    out: list[str] = []
+    missing: list[str] = []
+    for item in items:
+        if os.path.exists(item):
+            out.append(glob.escape(item) if glob.has_magic(item) else item)
+        elif glob.has_magic(item) and glob.glob(item, recursive=True):
+            out.append(item)
+        else:
+            missing.append(item)
+    if missing:
+        raise UsageError("no such file or folder: " + ", ".join(missing))
+    return out
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from pipeline.batch import discover
+    from pipeline.run import run_document
+
+    paths = discover(resolve_inputs(args.paths))
     if not paths:
         print("thaireport: no supported files found", file=sys.stderr)
         return 2
@@ -40,12 +71,21 @@ def _extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULTS = {"workers": 1, "cron": "0 2 * * *", "timezone": "Asia/Bangkok", "work_pool": "thaireport"}
+
+
 def _quiet_prefect(quiet: bool) -> None:
+    """Prefect settings for a run from the command line. Only the terminal is made quieter:
+    the flow's logs still go to the Prefect server (the UI) at INFO, whatever stderr is."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    if quiet or not sys.stderr.isatty():
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    else:
+    level = os.environ.get("THAIREPORT_LOG_LEVEL")
+    if level is None:
+        level = "WARNING" if quiet or not sys.stderr.isatty() else "INFO"
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", level)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "DEBUG" if level == "DEBUG" else "INFO")
+    if not quiet and sys.stderr.isatty():
         os.environ["THAIREPORT_PROGRESS"] = "1"
 
 
@@ -63,7 +103,8 @@ def _ingest(args: argparse.Namespace) -> int:
     _quiet_prefect(args.quiet)
     from pipeline.batch import discover
 
-    paths = discover(args.paths)
+    inputs = resolve_inputs(args.paths)
+    paths = discover(inputs)
     if not paths:
         print("thaireport: no supported files found", file=sys.stderr)
         return 2
@@ -78,7 +119,7 @@ def _ingest(args: argparse.Namespace) -> int:
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
     from flows.ingest import run_ingest
 
-    summary = run_ingest(args.paths, db_url(args.db), args.workers, args.dask_address, pool=pool)
+    summary = run_ingest(inputs, db_url(args.db), args.workers, args.dask_address, pool=pool)
     if not args.quiet:
         print(summary.table())
     return 1 if summary.failed else 0
@@ -123,8 +164,61 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show(args: argparse.Namespace) -> int:
+    from pipeline import review
+    from pipeline.model import ReadError
+
+    try:
+        doc, record, notes = review.load(args.target, args.db)
+    except review.NotFound as e:
+        raise UsageError(str(e)) from e
+    except ReadError as e:
+        print(f"thaireport: {args.target}: {e}", file=sys.stderr)
+        return 1
+    marks, more = review.highlights(doc, record)
+    notes += more
+    if args.html:
+        Path(args.html).write_text(review.render_html(doc, record, marks, notes), encoding="utf-8")
+        print(f"thaireport: wrote {args.html} ({len(marks)} highlights)", file=sys.stderr)
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        print(review.render_terminal(doc, record, marks, notes, color=color))
+    return 0
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from pipeline import PIPELINE_VERSION
+
+    try:
+        package = version("thaireport")
+    except PackageNotFoundError:
+        package = "unknown"
+    return f"thaireport {package} (extraction rules {PIPELINE_VERSION})"
+
+
+class _VersionAction(argparse.Action):
+    """--version without importing importlib.metadata on every start-up."""
+
+    def __init__(self, option_strings, dest, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(_version())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="thaireport", description=__doc__)
+    parser = argparse.ArgumentParser(prog="thaireport", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action=_VersionAction)
+    parser.add_argument("--log-level", type=str.upper, choices=LEVELS,
+                        help="what reaches the terminal (default: INFO on a terminal, WARNING otherwise; "
+                             "the Prefect server always gets INFO)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="-v INFO, -vv DEBUG")
+    parser.add_argument("--config", help="settings file (default: ./thaireport.toml, or [tool.thaireport] "
+                                         "in ./pyproject.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="print one JSON record per document (JSON Lines)")
     ex.add_argument("paths", nargs="+", help="files or folders")
@@ -136,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--db", help="SQLAlchemy URL (default: $THAIREPORT_DB or sqlite:///thaireport.db)")
         p.add_argument("--quiet", action="store_true", help="no progress or summary")
         if workers:
-            p.add_argument("--workers", type=int, default=1, help="local worker processes")
+            p.add_argument("--workers", type=int, help="local worker processes (default 1)")
             p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
 
     ing = sub.add_parser("ingest", help="extract files and folders into the database (Prefect flow)")
@@ -153,14 +247,42 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     exp.set_defaults(func=_export)
     srv = sub.add_parser("serve", help="serve the nightly ingestion as a scheduled Prefect deployment")
-    srv.add_argument("--inbox", action="append", required=True, help="folder or glob (repeatable)")
-    srv.add_argument("--cron", default="0 2 * * *")
-    srv.add_argument("--timezone", default="Asia/Bangkok")
+    srv.add_argument("--inbox", action="append", help="folder or glob (repeatable)")
+    srv.add_argument("--cron", help=f"default {DEFAULTS['cron']!r}")
+    srv.add_argument("--timezone", help=f"default {DEFAULTS['timezone']}")
     srv.add_argument("--name", default="nightly")
     srv.add_argument("--db")
-    srv.add_argument("--workers", type=int, default=1)
+    srv.add_argument("--workers", type=int)
     srv.set_defaults(func=_serve)
+    shw = sub.add_parser("show", help="one document's values in context (terminal, or --html OUT)")
+    shw.add_argument("target", metavar="FILE_OR_DOC_ID", help="a file, or a stored doc_id (or 6+ of its hex digits)")
+    shw.add_argument("--html", metavar="OUT", help="write a self-contained review page")
+    shw.add_argument("--db", help="where to look a doc_id up")
+    shw.set_defaults(func=_show)
+    for command in sub.choices.values():  # a usage error prints its command's usage line
+        command.set_defaults(command_parser=command)
     return parser
+
+
+def _apply_settings(args: argparse.Namespace) -> None:
+    """Fill what the command line left unset from the config file; set the terminal's log level."""
+    from pipeline.config import find_config
+
+    _, settings = find_config(args.config)
+    if getattr(args, "db", "-") is None and not os.environ.get("THAIREPORT_DB"):
+        args.db = settings.get("db")
+    for key in ("workers", "cron", "timezone", "inbox", "work_pool", "db_secret", "db_env"):
+        if getattr(args, key, "-") is None:
+            setattr(args, key, settings.get(key, DEFAULTS.get(key)))
+    level = args.log_level or ({1: "INFO"}.get(args.verbose) or ("DEBUG" if args.verbose > 1 else None))
+    level = level or (settings.get("log_level") or "").upper() or None
+    if level:
+        if level not in LEVELS:
+            raise UsageError(f"log level {level!r}: one of {', '.join(LEVELS)}")
+        os.environ["THAIREPORT_LOG_LEVEL"] = level
+        import logging
+
+        logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,7 +291,15 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code not in (0, None) else 0
-    return args.func(args)
+    from pipeline.config import ConfigError
+
+    try:
+        _apply_settings(args)
+        return args.func(args)
+    except (UsageError, ConfigError) as e:
+        print(args.command_parser.format_usage().rstrip(), file=sys.stderr)
+        print(f"thaireport {args.command}: error: {e}", file=sys.stderr)
+        return 2
 
 
 def entry() -> None:
