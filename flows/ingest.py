@@ -8,6 +8,7 @@ task failure. Writes happen in the flow's own process, one transaction per docum
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any
@@ -16,6 +17,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
+from prefect.states import State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -93,19 +95,73 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
             _POOL = None
 
 
-def _publish(summary: RunSummary, key: str) -> None:
+# The final state of a run in which some documents failed. Completed, not Failed: the run did its
+# job (every readable document is stored, every unreadable one is in `failures`), and a Failed
+# state would also be what a broken run (database down) ends in, would trigger flow retries, and
+# would mark the deployment as failing every night while one known-bad file sits in the inbox.
+# Named, so an automation can still match it: the server emits `prefect.flow-run.CompletedWithFailures`.
+COMPLETED_WITH_FAILURES = "CompletedWithFailures"
+FAILED_DOCUMENT_EVENT = "thaireport.document.failed"
+
+
+def _publish(summary: RunSummary, key: str) -> State:
+    """Log the summary at INFO (it reaches the Prefect UI), keep it as an artifact with a table of
+    failures, emit one event per failed document, and give the run's final state."""
+    from prefect.events import emit_event
+    from prefect.states import Completed
+
     logger = get_run_logger()
     logger.info(summary.log_line())
+    ui_only = _ui_logger(logger)
     for source, error in summary.failures:
-        logger.warning("failed: %s: %s", source, error)
+        ui_only.warning("failed: %s: %s", source, error)
+        emit_event(event=FAILED_DOCUMENT_EVENT,
+                   resource={"prefect.resource.id": f"thaireport.document.{source}",
+                             "prefect.resource.name": os.path.basename(source)},
+                   payload={"source": source, "error": error, "run": summary.kind})
     create_markdown_artifact(markdown=summary.markdown(), key=key, description=summary.log_line())
+    if summary.failures:
+        return Completed(name=COMPLETED_WITH_FAILURES, data=summary.__dict__,
+                         message=f"{len(summary.failures)} document(s) failed: see the {key} artifact")
+    return Completed(data=summary.__dict__, message=summary.log_line())
+
+
+def _ui_logger(run_logger: logging.LoggerAdapter) -> logging.LoggerAdapter:
+    """A run logger whose lines go to the Prefect server only, not the terminal: the CLI prints
+    each failed document once, in its summary, and the UI still lists them in the run's logs."""
+    from prefect.logging.handlers import APILogHandler
+
+    lg = logging.getLogger("prefect.flow_runs.thaireport_documents")
+    if not lg.handlers:
+        lg.addHandler(APILogHandler())
+        lg.propagate = False
+    return logging.LoggerAdapter(lg, run_logger.extra)
+
+
+def resolve_db(db: str | None, db_secret: str | None, db_env: str | None) -> str | None:
+    """The database URL of a run: from a Prefect Secret block or an environment variable named in
+    the deployment, so the URL (its password) is never a deployment parameter; else `db`."""
+    if db_secret:
+        from prefect.blocks.system import Secret
+
+        return Secret.load(db_secret).get()
+    if db_env:
+        value = os.environ.get(db_env)
+        if not value:
+            raise RuntimeError(f"the deployment reads the database URL from ${db_env}, "
+                               "which is not set on this worker")
+        return value
+    return db
 
 
 @flow(name="nightly-ingest", log_prints=False)
-def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int = 1) -> dict[str, Any]:
+def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int = 1,
+                   db_secret: str | None = None, db_env: str | None = None) -> State:
     """Extract and store every supported file under the inbox folders/globs that is not yet stored
-    by this pipeline version."""
+    by this pipeline version. The database: `db`, or the URL in the Prefect Secret block named
+    `db_secret`, or in the environment variable named `db_env` (what deployments use)."""
     t0 = time.perf_counter()
+    db = resolve_db(db, db_secret, db_env)
     eng = engine_for(db)
     paths = discover(inbox)
     todo, skipped = plan_ingest(paths, stored_versions(eng))
@@ -114,12 +170,11 @@ def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int =
         summary.count("skipped (already stored)", len(skipped))
     _run_batches(todo, db, workers, summary)
     summary.seconds = time.perf_counter() - t0
-    _publish(summary, "nightly-ingest-summary")
-    return summary.__dict__
+    return _publish(summary, "nightly-ingest-summary")
 
 
 @flow(name="reprocess-archive", log_prints=False)
-def reprocess_archive(db: str | None = None, force: bool = False, workers: int = 1) -> dict[str, Any]:
+def reprocess_archive(db: str | None = None, force: bool = False, workers: int = 1) -> State:
     """Re-extract stored documents made by an older pipeline version (all with force) from their
     source paths; their rows are replaced atomically, document by document."""
     from pipeline.storage import documents_to_reprocess
@@ -145,8 +200,7 @@ def reprocess_archive(db: str | None = None, force: bool = False, workers: int =
 
     _run_batches(todo, db, workers, summary, on_records=compare)
     summary.seconds = time.perf_counter() - t0
-    _publish(summary, "reprocess-archive-summary")
-    return summary.__dict__
+    return _publish(summary, "reprocess-archive-summary")
 
 
 def _with_pool(pool: ExtractionPool | None, run):

@@ -89,6 +89,23 @@ def _quiet_prefect(quiet: bool) -> None:
         os.environ["THAIREPORT_PROGRESS"] = "1"
 
 
+def _start_prefect_server() -> str:
+    """The line the summary ends with: which Prefect server the run used and, for the temporary
+    one Prefect starts when PREFECT_API_URL is unset, how long it took to start (it is not in the
+    flow's own time; it was hidden before)."""
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if url:
+        return f"Prefect server: {url}"
+    from prefect.server.api.server import SubprocessASGIServer
+
+    t0 = time.perf_counter()
+    SubprocessASGIServer().start()  # the run's client finds it running (one per process)
+    return (f"Prefect server: a temporary one, {time.perf_counter() - t0:.1f} s to start (not in the time above; "
+            "set PREFECT_API_URL to a running server to skip it, see README 'Schedule')")
+
+
 def _local_pool(args: argparse.Namespace):
     """Extraction processes started now, before Prefect is imported: their fork server loads
     the extractors on one core while this process imports Prefect on the other."""
@@ -117,23 +134,27 @@ def _ingest(args: argparse.Namespace) -> int:
 
         todo, _ = plan_ingest(paths, stored_versions(engine_for(db_url(args.db))))
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
+    server = _start_prefect_server()
     from flows.ingest import run_ingest
 
     summary = run_ingest(inputs, db_url(args.db), args.workers, args.dask_address, pool=pool)
     if not args.quiet:
         print(summary.table())
+        print(server)
     return 1 if summary.failed else 0
 
 
 def _reprocess(args: argparse.Namespace) -> int:
     _quiet_prefect(args.quiet)
     pool = _local_pool(args)
+    server = _start_prefect_server()
     from flows.ingest import run_reprocess
     from pipeline.storage import db_url
 
     summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool)
     if not args.quiet:
         print(summary.table())
+        print(server)
     return 1 if summary.failed else 0
 
 
@@ -146,21 +167,63 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """The schedule kept by this process (`Runner`): for one machine; `deploy` is the
+    production path. Refuses to start without a running Prefect server."""
     _quiet_prefect(False)
+    if not args.inbox:
+        raise UsageError("give --inbox DIR (or inbox = [...] in thaireport.toml)")
+    from flows.deploy import ServerUnavailable, require_server
+
+    try:
+        api = require_server()
+    except ServerUnavailable as e:
+        print(f"thaireport serve: {e}", file=sys.stderr)
+        return 2
     from prefect.deployments.runner import EntrypointType
     from prefect.schedules import Cron
 
     from flows.ingest import nightly_ingest
     from pipeline.storage import db_url
 
+    # the runs this process starts inherit its environment: the URL travels there, and the
+    # deployment's parameters name the variable, so no password is stored on the server
+    os.environ["THAIREPORT_DB"] = db_url(args.db)
     inbox = [str(os.path.abspath(p)) for p in args.inbox]
+    print(f"thaireport serve: scheduling on {api}", file=sys.stderr)
     nightly_ingest.serve(
         name=args.name,
         schedules=[Cron(args.cron, timezone=args.timezone)],
-        parameters={"inbox": inbox, "db": db_url(args.db), "workers": args.workers},
+        parameters={"inbox": inbox, "workers": args.workers, "db_env": "THAIREPORT_DB"},
         entrypoint_type=EntrypointType.MODULE_PATH,
         description="Nightly ingestion of new Thai progress reports into the thaireport tables",
     )
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    """Create the work pool and the scheduled deployment on the Prefect server (production)."""
+    _quiet_prefect(False)
+    if not args.inbox:
+        raise UsageError("give --inbox DIR (or inbox = [...] in thaireport.toml)")
+    if bool(args.db_secret) == bool(args.db_env):
+        raise UsageError("name where workers find the database URL: --db-secret BLOCK or --db-env VARIABLE")
+    from flows.deploy import ServerUnavailable, deploy, require_server, save_db_secret
+
+    try:
+        api = require_server()
+    except ServerUnavailable as e:
+        print(f"thaireport deploy: {e}", file=sys.stderr)
+        return 2
+    if args.db_secret and (args.db or os.environ.get("THAIREPORT_DB")):
+        from pipeline.storage import db_url
+
+        save_db_secret(args.db_secret, db_url(args.db))
+        print(f"thaireport deploy: database URL saved in Secret block {args.db_secret!r}", file=sys.stderr)
+    dep = deploy(args.inbox, name=args.name, work_pool=args.work_pool, cron=args.cron, timezone=args.timezone,
+                 workers=args.workers, db_secret=args.db_secret, db_env=args.db_env)
+    print(f"deployment nightly-ingest/{args.name} ({dep}) on {api}, pool {args.work_pool!r}, "
+          f"cron {args.cron!r} {args.timezone}")
+    print(f"start a worker where the inbox is:  prefect worker start --pool {args.work_pool}")
     return 0
 
 
@@ -254,6 +317,18 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--db")
     srv.add_argument("--workers", type=int)
     srv.set_defaults(func=_serve)
+    dep = sub.add_parser("deploy", help="create the scheduled deployment on a Prefect server and work pool")
+    dep.add_argument("--inbox", action="append", help="folder or glob (repeatable)")
+    dep.add_argument("--cron", help=f"default {DEFAULTS['cron']!r}")
+    dep.add_argument("--timezone", help=f"default {DEFAULTS['timezone']}")
+    dep.add_argument("--name", default="nightly")
+    dep.add_argument("--work-pool", help=f"a process work pool, created if missing (default {DEFAULTS['work_pool']})")
+    dep.add_argument("--db-secret", metavar="BLOCK", help="Prefect Secret block with the database URL "
+                                                           "(saved there from --db / THAIREPORT_DB if given)")
+    dep.add_argument("--db-env", metavar="VARIABLE", help="environment variable with the database URL on the worker")
+    dep.add_argument("--db", help="the URL to save in --db-secret (never stored as a parameter)")
+    dep.add_argument("--workers", type=int)
+    dep.set_defaults(func=_deploy)
     shw = sub.add_parser("show", help="one document's values in context (terminal, or --html OUT)")
     shw.add_argument("target", metavar="FILE_OR_DOC_ID", help="a file, or a stored doc_id (or 6+ of its hex digits)")
     shw.add_argument("--html", metavar="OUT", help="write a self-contained review page")
