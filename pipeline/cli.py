@@ -158,6 +158,26 @@ def _reprocess(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    """Every column of every table: SQL type, Parquet type, pandas dtype, meaning."""
+    from pipeline.storage import schema_rows
+
+    rows = schema_rows()
+    if args.markdown:
+        print("| table | column | SQL | Parquet | pandas | meaning |\n| --- | --- | --- | --- | --- | --- |")
+        for r in rows:
+            print("| " + " | ".join(f"`{v}`" if i < 2 else v for i, v in enumerate(r)) + " |")
+        return 0
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    table = None
+    for r in rows:
+        if r[0] != table:
+            table = r[0]
+            print(f"\n{table}")
+        print("  " + "  ".join(v.ljust(w) for v, w in zip(r[1:5], widths[1:], strict=True)) + "  " + r[5])
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from pipeline.storage import db_url, export
 
@@ -329,6 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--db", help="the URL to save in --db-secret (never stored as a parameter)")
     dep.add_argument("--workers", type=int)
     dep.set_defaults(func=_deploy)
+    sch = sub.add_parser("schema", help="document every column of every table (types in SQL, Parquet, pandas)")
+    sch.add_argument("--markdown", action="store_true", help="as a Markdown table (the README's)")
+    sch.set_defaults(func=_schema)
     shw = sub.add_parser("show", help="one document's values in context (terminal, or --html OUT)")
     shw.add_argument("target", metavar="FILE_OR_DOC_ID", help="a file, or a stored doc_id (or 6+ of its hex digits)")
     shw.add_argument("--html", metavar="OUT", help="write a self-contained review page")
@@ -384,7 +407,11 @@ def entry() -> None:
     tail) in cyclic-GC passes over Prefect's and spaCy's objects, for memory the OS takes back
     anyway. The database connections are closed first (SQLite checkpoints its WAL on close),
     then the heap is frozen so teardown frees by reference count only."""
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:  # `thaireport ... | head`: the reader left; stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
     if "pipeline.storage" in sys.modules:
         sys.modules["pipeline.storage"].dispose_engines()
     import gc
