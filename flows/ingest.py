@@ -24,7 +24,7 @@ from prefect.utilities.annotations import quote
 from pipeline import PIPELINE_VERSION
 from pipeline.batch import Progress, RunSummary, balanced_batches, discover, extract_paths, file_doc_id, plan_ingest
 from pipeline.pool import ExtractionPool
-from pipeline.storage import content_hash, engine_for, prepare, store_prepared, stored_versions
+from pipeline.storage import content_hash, engine_for, prepare, skip_known_failures, store_prepared, stored_versions
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 
@@ -154,20 +154,51 @@ def resolve_db(db: str | None, db_secret: str | None, db_env: str | None) -> str
     return db
 
 
+def _account_for_paths(eng, inbox: list[str] | str, paths: list[str], skipped: list[str], prune: bool,
+                       summary: RunSummary) -> None:
+    """Every path a stored document was seen under is kept; stored paths this inbox names whose
+    files are gone are reported (`source gone`), and forgotten with prune (a document no path
+    is left for is deleted with its rows)."""
+    from pipeline.batch import in_scope
+    from pipeline.storage import note_paths, prune_paths, stored_paths
+
+    note_paths(eng, [(file_doc_id(p), p) for p in skipped])
+    present = {os.path.abspath(p) for p in paths}
+    gone = [(d, sp) for d, sp in stored_paths(eng) if sp not in present and in_scope(sp, inbox)
+            and not os.path.exists(sp)]
+    if not gone:
+        return
+    summary.count("source gone", len(gone))
+    logger = get_run_logger()
+    for _, sp in gone[:20]:
+        logger.info("source gone: %s", sp)
+    if prune:
+        forgotten, deleted = prune_paths(eng, gone)
+        summary.count("pruned paths", forgotten)
+        summary.count("pruned documents", deleted)
+
+
 @flow(name="nightly-ingest", log_prints=False)
 def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int = 1,
-                   db_secret: str | None = None, db_env: str | None = None) -> State:
+                   db_secret: str | None = None, db_env: str | None = None,
+                   retry_failed: bool = False, prune: bool = False) -> State:
     """Extract and store every supported file under the inbox folders/globs that is not yet stored
     by this pipeline version. The database: `db`, or the URL in the Prefect Secret block named
-    `db_secret`, or in the environment variable named `db_env` (what deployments use)."""
+    `db_secret`, or in the environment variable named `db_env` (what deployments use).
+    Unchanged files that failed before are skipped unless retry_failed; stored files the inbox
+    no longer holds are reported, and forgotten with prune."""
     t0 = time.perf_counter()
     db = resolve_db(db, db_secret, db_env)
     eng = engine_for(db)
     paths = discover(inbox)
     todo, skipped = plan_ingest(paths, stored_versions(eng))
+    todo, known_bad = skip_known_failures(eng, todo, retry_failed)
     summary = RunSummary("nightly-ingest")
     if skipped:
         summary.count("skipped (already stored)", len(skipped))
+    if known_bad:
+        summary.count("skipped (failed before, unchanged)", len(known_bad))
+    _account_for_paths(eng, inbox, paths, skipped, prune, summary)
     _run_batches(todo, db, workers, summary)
     summary.seconds = time.perf_counter() - t0
     return _publish(summary, "nightly-ingest-summary")
@@ -184,18 +215,23 @@ def reprocess_archive(db: str | None = None, force: bool = False, workers: int =
     summary = RunSummary("reprocess-archive")
     stored = documents_to_reprocess(eng, PIPELINE_VERSION, force)
     previous: dict[str, str] = {}
+    given: dict[str, str] = {}
     todo: list[str] = []
-    for _doc_id, _source, source_path, digest in stored:
+    for _doc_id, source, source_path, digest in stored:
         if file_doc_id(source_path) is None:
             summary.count("source-missing")  # rows stay as they are: nothing better to put there
             continue
         previous[source_path] = digest
+        given[source_path] = source
         todo.append(source_path)
 
     def compare(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for r in records:
+            path = r["source"]
             if r["status"] != "failed":
-                summary.count("changed" if content_hash(r) != previous.get(r["source"]) else "unchanged")
+                summary.count("changed" if content_hash(r) != previous.get(path) else "unchanged")
+            # read from the absolute path, stored under the source as the user first gave it
+            r["source"], r["source_path"] = given.get(path, path), path
         return records
 
     _run_batches(todo, db, workers, summary, on_records=compare)
@@ -217,10 +253,11 @@ def _with_pool(pool: ExtractionPool | None, run):
 
 
 def run_ingest(inbox: list[str], db: str | None, workers: int = 1, dask_address: str | None = None,
-               pool: ExtractionPool | None = None) -> RunSummary:
+               pool: ExtractionPool | None = None, retry_failed: bool = False, prune: bool = False) -> RunSummary:
     runner = task_runner_for(workers, dask_address)
     flow_fn = nightly_ingest.with_options(task_runner=runner)
-    return RunSummary(**_with_pool(pool, lambda: flow_fn(inbox=inbox, db=db, workers=workers)))
+    return RunSummary(**_with_pool(pool, lambda: flow_fn(inbox=inbox, db=db, workers=workers,
+                                                         retry_failed=retry_failed, prune=prune)))
 
 
 def run_reprocess(db: str | None, force: bool, workers: int = 1, dask_address: str | None = None,

@@ -130,17 +130,22 @@ def _ingest(args: argparse.Namespace) -> int:
 
     if pool is not None:  # plan as the flow will, and start extracting while Prefect starts
         from pipeline.batch import balanced_batches, plan_ingest
-        from pipeline.storage import engine_for, stored_versions
+        from pipeline.storage import engine_for, skip_known_failures, stored_versions
 
-        todo, _ = plan_ingest(paths, stored_versions(engine_for(db_url(args.db))))
+        eng = engine_for(db_url(args.db))
+        todo, _ = plan_ingest(paths, stored_versions(eng))
+        todo, _ = skip_known_failures(eng, todo, args.retry_failed)
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
     server = _start_prefect_server()
     from flows.ingest import run_ingest
 
-    summary = run_ingest(inputs, db_url(args.db), args.workers, args.dask_address, pool=pool)
+    summary = run_ingest(inputs, db_url(args.db), args.workers, args.dask_address, pool=pool,
+                         retry_failed=args.retry_failed, prune=args.prune)
     if not args.quiet:
         print(summary.table())
         print(server)
+        if summary.outcome.get("skipped (failed before, unchanged)"):
+            print("files that failed before were skipped: `thaireport failures list`, `--retry-failed` to read them")
     return 1 if summary.failed else 0
 
 
@@ -156,6 +161,36 @@ def _reprocess(args: argparse.Namespace) -> int:
         print(summary.table())
         print(server)
     return 1 if summary.failed else 0
+
+
+def _failures(args: argparse.Namespace) -> int:
+    """list: what failed, when, how often, why; retry: ingest those files again (they are skipped
+    while unchanged otherwise); clear: forget them (all, or the sources named)."""
+    from pipeline.storage import clear_failures, db_url, engine_for, known_failures, list_failures
+
+    eng = engine_for(db_url(args.db), must_exist=True)
+    rows = list_failures(eng)
+    if args.action == "list":
+        if not rows:
+            print("no failures")
+        for r in rows:
+            print(f"{r['attempts']:>3}×  last {r['last_seen']:%Y-%m-%d %H:%M} UTC  {r['source']}\n      {r['error']}")
+        return 0
+    if args.action == "clear":
+        n = clear_failures(eng, args.sources or None)
+        print(f"cleared {n} failure(s)")
+        return 0
+    unread = known_failures(eng)
+    sources = sorted({r["source"] for r in rows if r["doc_id"] in unread
+                      and (not args.sources or r["source"] in args.sources)})
+    present = [s for s in sources if os.path.exists(s)]
+    for s in sorted(set(sources) - set(present)):
+        print(f"thaireport: {s}: gone (thaireport failures clear {s!r} forgets it)", file=sys.stderr)
+    if not present:
+        print("nothing to retry")
+        return 0
+    args.paths, args.retry_failed, args.prune, args.dask_address = present, True, False, None
+    return _ingest(args)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -318,6 +353,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="extract files and folders into the database (Prefect flow)")
     ing.add_argument("paths", nargs="+", help="files, folders or globs")
+    ing.add_argument("--retry-failed", action="store_true", help="read again files that failed before, unchanged")
+    ing.add_argument("--prune", action="store_true",
+                     help="forget stored documents whose files are gone from these folders/globs (rows deleted)")
     common(ing)
     ing.set_defaults(func=_ingest)
     rep = sub.add_parser("reprocess", help="re-extract stored documents made by an older pipeline version")
@@ -349,6 +387,11 @@ def build_parser() -> argparse.ArgumentParser:
     dep.add_argument("--db", help="the URL to save in --db-secret (never stored as a parameter)")
     dep.add_argument("--workers", type=int)
     dep.set_defaults(func=_deploy)
+    fai = sub.add_parser("failures", help="list, retry or clear the files that failed")
+    fai.add_argument("action", nargs="?", choices=["list", "retry", "clear"], default="list")
+    fai.add_argument("sources", nargs="*", help="only these sources (as listed)")
+    common(fai)
+    fai.set_defaults(func=_failures)
     sch = sub.add_parser("schema", help="document every column of every table (types in SQL, Parquet, pandas)")
     sch.add_argument("--markdown", action="store_true", help="as a Markdown table (the README's)")
     sch.set_defaults(func=_schema)

@@ -458,6 +458,73 @@ def documents_to_reprocess(eng: Engine, version: str, force: bool) -> list[tuple
         return [tuple(r) for r in conn.execute(q.order_by(documents.c.source_path))]
 
 
+def known_failures(eng: Engine) -> set[str]:
+    """doc_ids of files that failed to read and are not stored: the same bytes will fail again,
+    so ingest skips them until they change or `--retry-failed` / `thaireport failures retry`."""
+    with eng.connect() as conn:
+        return set(conn.execute(select(failures.c.doc_id).where(
+            failures.c.doc_id.not_in(select(documents.c.doc_id)))).scalars())
+
+
+def skip_known_failures(eng: Engine, todo: list[str], retry_failed: bool = False) -> tuple[list[str], list[str]]:
+    """(to extract, skipped): unchanged files that failed before are not read again every night."""
+    if retry_failed or not todo:
+        return todo, []
+    bad = known_failures(eng)
+    if not bad:
+        return todo, []
+    from pipeline.batch import file_doc_id
+
+    skip = {p for p in todo if file_doc_id(p) in bad}
+    return [p for p in todo if p not in skip], [p for p in todo if p in skip]
+
+
+def list_failures(eng: Engine) -> list[dict[str, Any]]:
+    with eng.connect() as conn:
+        rows = conn.execute(select(failures).order_by(failures.c.last_seen.desc(), failures.c.source)).mappings()
+        return [dict(r) for r in rows]
+
+
+def clear_failures(eng: Engine, sources: list[str] | None = None) -> int:
+    """Forget failures (all, or those of the given sources as stored); returns rows deleted."""
+    q = delete(failures)
+    if sources:
+        q = q.where(failures.c.source.in_(sources))
+    with eng.begin() as conn:
+        return conn.execute(q).rowcount
+
+
+def stored_paths(eng: Engine) -> list[tuple[str, str]]:
+    """(doc_id, source_path) of every path a stored document was seen under."""
+    with eng.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(document_paths.c.doc_id, document_paths.c.source_path))]
+
+
+def prune_paths(eng: Engine, gone: list[tuple[str, str]]) -> tuple[int, int]:
+    """Forget paths whose files disappeared; a document with no path left is deleted with its
+    rows. Returns (paths forgotten, documents deleted)."""
+    if not gone:
+        return 0, 0
+    with eng.begin() as conn:
+        for doc_id, source_path in gone:
+            conn.execute(delete(document_paths).where((document_paths.c.doc_id == doc_id)
+                                                      & (document_paths.c.source_path == source_path)))
+        candidates = {d for d, _ in gone}
+        still = set(conn.execute(select(document_paths.c.doc_id).where(document_paths.c.doc_id.in_(candidates)))
+                    .scalars())
+        orphans = sorted(candidates - still)
+        for doc_id in still:  # reprocess reads documents.source_path: point it at a path still there
+            source, source_path = conn.execute(
+                select(document_paths.c.source, document_paths.c.source_path).where(document_paths.c.doc_id == doc_id)
+                .order_by(document_paths.c.last_seen.desc())).first()
+            conn.execute(update(documents).where(documents.c.doc_id == doc_id)
+                         .values(source=source, source_path=source_path))
+        if orphans:
+            for table in (*MENTION_TABLES.values(), documents):
+                conn.execute(delete(table).where(table.c.doc_id.in_(orphans)))
+    return len(gone), len(orphans)
+
+
 def row_counts(eng: Engine) -> dict[str, int]:
     from sqlalchemy import func
 
