@@ -23,7 +23,7 @@ from prefect.utilities.annotations import quote
 
 from pipeline import PIPELINE_VERSION
 from pipeline.batch import Progress, RunSummary, balanced_batches, discover, extract_paths, file_doc_id, plan_ingest
-from pipeline.pool import ExtractionPool
+from pipeline.pool import DEFAULT_DOC_TIMEOUT, DEFAULT_MEMORY_LIMIT, ExtractionPool, Limits
 from pipeline.storage import content_hash, engine_for, prepare, skip_known_failures, store_prepared, stored_versions
 
 os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
@@ -60,8 +60,12 @@ def task_runner_for(workers: int = 1, dask_address: str | None = None):
     return ThreadPoolTaskRunner(max_workers=max(1, workers))
 
 
+def _limits(doc_timeout: float, memory_limit_mb: int) -> Limits:
+    return Limits(doc_timeout=float(doc_timeout), memory_bytes=max(0, int(memory_limit_mb)) << 20)
+
+
 def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSummary,
-                 on_records=None) -> None:
+                 on_records=None, limits: Limits | None = None) -> None:
     global _POOL
     from prefect.context import FlowRunContext
 
@@ -69,16 +73,13 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
     local = ctx is None or type(ctx.task_runner).__name__ != "DaskTaskRunner"
     own_pool = local and bool(paths) and _POOL is None
     if own_pool:
-        _POOL = ExtractionPool(max(1, workers))
+        _POOL = ExtractionPool(max(1, workers), limits)
     try:
         progress = Progress(len(paths), summary.kind)
         futures = [extract_batch.submit(b) for b in balanced_batches(paths, workers)]
         pending = set(futures)
-        for fut in as_completed(futures):
-            if fut not in pending:
-                continue  # already stored with an earlier group
-            # every batch finished by now goes into one write task (fewer task runs)
-            group = [f for f in futures if f in pending and f.state.is_final()] or [fut]
+
+        def write(group: list) -> None:
             records = [r for f in group for r in f.result()]
             pending.difference_update(group)
             if on_records is not None:
@@ -88,11 +89,29 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
             store_batch(db, quote(records))  # in the flow's thread, while the pool extracts the next
             summary.add_records(records)
             progress.advance(len(records))
+
+        for fut in as_completed(futures):
+            if fut not in pending:
+                continue  # already stored with an earlier group
+            # The future just yielded is always written. Other batches finished by now join its
+            # write (fewer task runs), judged by the local future, never by the state the API
+            # reports: that state lags, and a batch left out here was never written at all.
+            write([fut, *(f for f in futures if f in pending and f is not fut and _finished_here(f))])
+        if pending:  # as_completed never skips one, but storage must not depend on it
+            write([f for f in futures if f in pending])
         progress.done()
     finally:
         if own_pool and _POOL is not None:
             _POOL.close()
             _POOL = None
+
+
+def _finished_here(fut) -> bool:
+    """Whether a task future's result is ready in this process (its local concurrent/Dask
+    future), without asking the Prefect API."""
+    wrapped = getattr(fut, "wrapped_future", None)
+    done = getattr(wrapped, "done", None)
+    return bool(done()) if callable(done) else False
 
 
 # The final state of a run in which some documents failed. Completed, not Failed: the run did its
@@ -181,12 +200,15 @@ def _account_for_paths(eng, inbox: list[str] | str, paths: list[str], skipped: l
 @flow(name="nightly-ingest", log_prints=False)
 def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int = 1,
                    db_secret: str | None = None, db_env: str | None = None,
-                   retry_failed: bool = False, prune: bool = False) -> State:
+                   retry_failed: bool = False, prune: bool = False,
+                   doc_timeout: float = DEFAULT_DOC_TIMEOUT,
+                   memory_limit_mb: int = DEFAULT_MEMORY_LIMIT >> 20) -> State:
     """Extract and store every supported file under the inbox folders/globs that is not yet stored
     by this pipeline version. The database: `db`, or the URL in the Prefect Secret block named
     `db_secret`, or in the environment variable named `db_env` (what deployments use).
     Unchanged files that failed before are skipped unless retry_failed; stored files the inbox
-    no longer holds are reported, and forgotten with prune."""
+    no longer holds are reported, and forgotten with prune. Each document gets at most
+    doc_timeout seconds and its worker memory_limit_mb of address space (0: no limit)."""
     t0 = time.perf_counter()
     db = resolve_db(db, db_secret, db_env)
     eng = engine_for(db)
@@ -199,13 +221,15 @@ def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int =
     if known_bad:
         summary.count("skipped (failed before, unchanged)", len(known_bad))
     _account_for_paths(eng, inbox, paths, skipped, prune, summary)
-    _run_batches(todo, db, workers, summary)
+    _run_batches(todo, db, workers, summary, limits=_limits(doc_timeout, memory_limit_mb))
     summary.seconds = time.perf_counter() - t0
     return _publish(summary, "nightly-ingest-summary")
 
 
 @flow(name="reprocess-archive", log_prints=False)
-def reprocess_archive(db: str | None = None, force: bool = False, workers: int = 1) -> State:
+def reprocess_archive(db: str | None = None, force: bool = False, workers: int = 1,
+                      doc_timeout: float = DEFAULT_DOC_TIMEOUT,
+                      memory_limit_mb: int = DEFAULT_MEMORY_LIMIT >> 20) -> State:
     """Re-extract stored documents made by an older pipeline version (all with force) from their
     source paths; their rows are replaced atomically, document by document."""
     from pipeline.storage import documents_to_reprocess
@@ -234,7 +258,7 @@ def reprocess_archive(db: str | None = None, force: bool = False, workers: int =
             r["source"], r["source_path"] = given.get(path, path), path
         return records
 
-    _run_batches(todo, db, workers, summary, on_records=compare)
+    _run_batches(todo, db, workers, summary, on_records=compare, limits=_limits(doc_timeout, memory_limit_mb))
     summary.seconds = time.perf_counter() - t0
     return _publish(summary, "reprocess-archive-summary")
 
@@ -253,15 +277,23 @@ def _with_pool(pool: ExtractionPool | None, run):
 
 
 def run_ingest(inbox: list[str], db: str | None, workers: int = 1, dask_address: str | None = None,
-               pool: ExtractionPool | None = None, retry_failed: bool = False, prune: bool = False) -> RunSummary:
+               pool: ExtractionPool | None = None, limits: Limits | None = None,
+               retry_failed: bool = False, prune: bool = False) -> RunSummary:
     runner = task_runner_for(workers, dask_address)
     flow_fn = nightly_ingest.with_options(task_runner=runner)
+    lim = _limit_params(limits)
     return RunSummary(**_with_pool(pool, lambda: flow_fn(inbox=inbox, db=db, workers=workers,
-                                                         retry_failed=retry_failed, prune=prune)))
+                                                         retry_failed=retry_failed, prune=prune, **lim)))
 
 
 def run_reprocess(db: str | None, force: bool, workers: int = 1, dask_address: str | None = None,
-                  pool: ExtractionPool | None = None) -> RunSummary:
+                  pool: ExtractionPool | None = None, limits: Limits | None = None) -> RunSummary:
     runner = task_runner_for(workers, dask_address)
     flow_fn = reprocess_archive.with_options(task_runner=runner)
-    return RunSummary(**_with_pool(pool, lambda: flow_fn(db=db, force=force, workers=workers)))
+    lim = _limit_params(limits)
+    return RunSummary(**_with_pool(pool, lambda: flow_fn(db=db, force=force, workers=workers, **lim)))
+
+
+def _limit_params(limits: Limits | None) -> dict[str, Any]:
+    limits = limits or Limits()
+    return {"doc_timeout": limits.doc_timeout, "memory_limit_mb": limits.memory_bytes >> 20}

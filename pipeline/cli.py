@@ -89,6 +89,12 @@ def _quiet_prefect(quiet: bool) -> None:
         os.environ["THAIREPORT_PROGRESS"] = "1"
 
 
+def _limits(args: argparse.Namespace):
+    from pipeline.pool import Limits
+
+    return Limits(doc_timeout=args.doc_timeout, memory_bytes=max(0, args.memory_limit) << 20)
+
+
 def _start_prefect_server() -> str:
     """The line the summary ends with: which Prefect server the run used and, for the temporary
     one Prefect starts when PREFECT_API_URL is unset, how long it took to start (it is not in the
@@ -113,7 +119,7 @@ def _local_pool(args: argparse.Namespace):
         return None
     from pipeline.pool import ExtractionPool
 
-    return ExtractionPool(max(1, args.workers))
+    return ExtractionPool(max(1, args.workers), _limits(args))
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -140,7 +146,7 @@ def _ingest(args: argparse.Namespace) -> int:
     from flows.ingest import run_ingest
 
     summary = run_ingest(inputs, db_url(args.db), args.workers, args.dask_address, pool=pool,
-                         retry_failed=args.retry_failed, prune=args.prune)
+                         limits=_limits(args), retry_failed=args.retry_failed, prune=args.prune)
     if not args.quiet:
         print(summary.table())
         print(server)
@@ -156,7 +162,8 @@ def _reprocess(args: argparse.Namespace) -> int:
     from flows.ingest import run_reprocess
     from pipeline.storage import db_url
 
-    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool)
+    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool,
+                            limits=_limits(args))
     if not args.quiet:
         print(summary.table())
         print(server)
@@ -350,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
         if workers:
             p.add_argument("--workers", type=int, help="local worker processes (default 1)")
             p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
+            p.add_argument("--doc-timeout", type=float, default=300.0, metavar="SECONDS",
+                           help="time one document may take before it fails (default 300)")
+            p.add_argument("--memory-limit", type=int, default=1024, metavar="MB",
+                           help="address space of each extraction process (default 1024; 0: none)")
 
     ing = sub.add_parser("ingest", help="extract files and folders into the database (Prefect flow)")
     ing.add_argument("paths", nargs="+", help="files, folders or globs")

@@ -25,12 +25,16 @@ _VAL = qn("w:val")
 
 
 def _roman(n: int) -> str:
+    """Roman numeral of 1..3999; other numbers in decimal. Bounded work: a numbering that
+    starts at 10**12 (w:start) took one loop step per thousand, and never ended."""
+    if not 0 < n < 4000:
+        return str(n)
     vals = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
             (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
     out = ""
     for v, s in vals:
-        while n >= v:
-            out, n = out + s, n - v
+        k, n = divmod(n, v)
+        out += s * k
     return out
 
 
