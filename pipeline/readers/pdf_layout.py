@@ -344,7 +344,6 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
     if not grids:
         lines = _lines(glyphs)
         return [PageItem.text_item(t, ln.y) for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
-    grids = [_with_open_last_row(grid, glyphs) for grid in grids]
     blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
@@ -362,6 +361,9 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
                 break
         else:
             free.append(g)
+    for k, (grid, table) in enumerate(zip(grids, cells, strict=True)):
+        if free:
+            grids[k], free = _with_open_last_row(grid, table, free)
     free_lines = _lines(free)
     blocks.extend((ln.y, PageItem.text_item(t, ln.y)) for ln, t in
                   zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
@@ -373,36 +375,46 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
     return [t for _, t in blocks if t]
 
 
-def _with_open_last_row(grid: Grid, glyphs: list[Glyph]) -> Grid:
+def _with_open_last_row(grid: Grid, table: dict[tuple[int, int], list[Glyph]],
+                        free: list[Glyph]) -> tuple[Grid, list[Glyph]]:
     """The grid with one more row when the line just under its bottom rule is a row whose
     bottom rule is missing (the last row of a page of an Excel export): text within one row's
     height below the table, in two or more of its columns, and no run of text crossing a
-    column edge (a paragraph under the table runs across them)."""
+    column edge (a paragraph under the table runs across them). Its glyphs go from `free`
+    into `table`; returns the grid and what stays free."""
     ys, xs = grid.ys, grid.xs
     if len(xs) < 4:
-        return grid
+        return grid, free
     heights = sorted(ys[i] - ys[i + 1] for i in range(len(ys) - 1))
     h = heights[len(heights) // 2]
     bottom = ys[-1]
-    band = sorted((g for g in glyphs if g[CH] not in _COMBINING and bottom - 1.2 * h < g[MID] < bottom
-                   and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]), key=_left)
-    if not band:
-        return grid
-    top = max(band, key=_mid)
-    band = [g for g in band if top[MID] - g[MID] < 0.6 * top[SIZE]]  # its first line only
+    band = [g for g in free if bottom - 1.2 * h < g[MID] < bottom and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]]
+    bases = sorted((g for g in band if g[CH] not in _COMBINING), key=_left)
+    if not bases:
+        return grid, free
+    top = max(bases, key=_mid)
+    keep = top[MID] - 0.6 * top[SIZE]  # its first line only
+    bases = [g for g in bases if g[MID] > keep]
     inner = xs[1:-1]
-    for a, b in itertools.pairwise(band):
+    for a, b in itertools.pairwise(bases):
         k = bisect.bisect_right(inner, a[RIGHT] - 0.5)
         if k < len(inner) and inner[k] < b[LEFT] + 0.5 and b[LEFT] - a[RIGHT] < 0.3 * a[SIZE]:
-            return grid  # text runs across a column edge: not a row of this table
-    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in band for x in inner):
-        return grid
-    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in band}) < 2:
-        return grid
-    low = min(g[MID] - g[SIZE] / 2 for g in band) - 1
+            return grid, free  # text runs across a column edge: not a row of this table
+    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in bases for x in inner):
+        return grid, free
+    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in bases}) < 2:
+        return grid, free
+    row = [g for g in band if g[MID] > keep - 0.3 * top[SIZE]]  # and the marks over and under it
+    low = min(g[MID] - g[SIZE] / 2 for g in row) - 1
     v_cover = [[*cover, (low, bottom)] if any(a - 2 <= bottom <= b + 2 for a, b in cover) else cover
                for cover in (grid.v_cover or [[] for _ in xs])]
-    return Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []])
+    last_row, last_col = len(ys) - 1, len(xs) - 2
+    for g in row:
+        col = min(bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) - 1, last_col)
+        table.setdefault((last_row, col), []).append(g)
+    taken = {id(g) for g in row}
+    return (Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []]),
+            [g for g in free if id(g) not in taken])
 
 
 def _cell_text(glyphs: list[Glyph], right: float) -> str:
@@ -454,16 +466,30 @@ class Grid:
 
         v_cover = self.v_cover or [[] for _ in self.xs]
         h_cover = self.h_cover or [[] for _ in self.ys]
-        for r in range(n_rows):
-            y = (self.ys[r] + self.ys[r + 1]) / 2
-            for c in range(n_cols - 1):
-                if not self._ruled(v_cover[c + 1], y):
+        top, bottom, left, right = self.ys[0], self.ys[-1], self.xs[0], self.xs[-1]
+        # an edge ruled from end to end (most of them) merges nothing: only the others are walked
+        for c in range(n_cols - 1):
+            cover = v_cover[c + 1]
+            if not cover or any(a - 2 <= bottom and b + 2 >= top for a, b in cover):
+                continue
+            for r in range(n_rows):
+                if not self._ruled(cover, (self.ys[r] + self.ys[r + 1]) / 2):
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
         for r in range(n_rows - 1):
+            cover = h_cover[r + 1]
+            if not cover or any(a - 2 <= left and b + 2 >= right for a, b in cover):
+                continue
             for c in range(n_cols):
-                x = (self.xs[c] + self.xs[c + 1]) / 2
-                if not self._ruled(h_cover[r + 1], x):
+                if not self._ruled(cover, (self.xs[c] + self.xs[c + 1]) / 2):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+        if all(parent[i] == i for i in range(len(parent))):  # nothing merged: a plain grid
+            rows = []
+            for r in range(n_rows):
+                row = [TableCell(_cell_text(table[(r, c)], self.xs[c + 1]) if (r, c) in table else "", c)
+                       for c in range(n_cols)]
+                if any(c.text for c in row):
+                    rows.append(row)
+            return rows
         spans: dict[int, list[int]] = {}  # root -> [r0, c0, r1, c1]
         for r in range(n_rows):
             for c in range(n_cols):
@@ -780,13 +806,11 @@ def page_text_blocks(items: list[PageItem]) -> tuple[str, list[Block]]:
             out.line(str(item), item.kind, number=item.number)
             continue
         cells: list[Cell] = []
+        header = 1 if len(item.rows) > 1 else 0  # the first row names the columns
         for r, row in enumerate(item.rows):
             spans = out.table_row([c.text for c in row])
-            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r == 0)
+            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r < header)
                          for c, (s, e) in zip(row, spans, strict=True))
         if cells:
-            header = 1 if len(item.rows) > 1 else 0
-            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(
-                Cell(c.start, c.end, c.row, c.col, c.row_span, c.col_span, c.row < header) for c in cells),
-                header_rows=header))
+            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(cells), header_rows=header))
     return out.text, out.blocks
