@@ -93,6 +93,27 @@ def _char_origin():
     return ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.c_int, vp, vp)(("FPDFText_GetCharOrigin", _libs["pdfium"]))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _pair_surrogates(codes: list[int]) -> tuple[str, int]:
+    """pdfium's per-character codes, one per character index, as text of the same length: a
+    glyph outside the BMP comes as two UTF-16 halves, joined at the first index (NUL, which the
+    glyph loop skips, at the second); a lone half is a NUL too. Returns (text, lone halves)."""
+    out = [chr(c) if c < 0xD800 or c > 0xDFFF else "\x00" for c in codes]
+    lone = 0
+    i = 0
+    while i < len(codes):
+        c = codes[i]
+        if 0xD800 <= c <= 0xDBFF and i + 1 < len(codes) and 0xDC00 <= codes[i + 1] <= 0xDFFF:
+            out[i] = chr(0x10000 + ((c - 0xD800) << 10) + (codes[i + 1] - 0xDC00))
+            i += 2
+            continue
+        lone += 0xD800 <= c <= 0xDFFF
+        i += 1
+    return "".join(out), lone
+
+
 def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
 
@@ -106,9 +127,10 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
         return [], 0, 0
     buf = (ctypes.c_ushort * (n + 1))()
     got = raw.FPDFText_GetText(textpage, 0, n, buf)
-    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "replace")
-    if len(text) != n:  # surrogate pairs: fall back to one call per character
-        text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(n))
+    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    lone = 0
+    if len(text) != n or _SURROGATE.search(text):  # pairs or lone halves: one call per character
+        text, lone = _pair_surrogates([raw.FPDFText_GetUnicode(textpage, i) for i in range(n)])
     rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
     prect = ctypes.addressof(rect)
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
@@ -117,7 +139,7 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     glyphs: list[Glyph] = []
     indices: list[int] = []  # each glyph's character index, for the rare second pass below
     append, append_index = glyphs.append, indices.append
-    unmapped = recovered = 0
+    unmapped, recovered = lone, 0  # a lone surrogate half counts as a glyph without a mapping
     for i, ch in enumerate(text):
         explicit = False
         if ch in _PLAIN:  # Thai, ASCII, typographic punctuation: the fast path
