@@ -4,6 +4,7 @@ read into indicators (generated variations, not only the dev files), and ruled-t
 from __future__ import annotations
 
 import io
+import json
 import time
 from pathlib import Path
 
@@ -155,3 +156,51 @@ def test_ruled_table_grouping_is_near_linear() -> None:
     assert rules >= 30000
     assert len(grids) == 1 and len(grids[0].xs) == 101 and len(grids[0].ys) == 151
     assert elapsed < 2.0, elapsed
+
+
+def test_progress_form_activities_and_option_boxes(tmp_path: Path) -> None:
+    """A progress form without a ตัวชี้วัด column: the numbered activities of its activity column
+    are the indicators (their names end before `เช่น`, the examples), an activity continued in a
+    row marked (ต่อ) is not a new one, and a status cell of untouched option boxes states nothing,
+    while a ticked box does."""
+    header = ["ผลการดำเนินงานกิจกรรม/โครงการ", "ความก้าวหน้าการดำเนินงาน", "ปัญหาอุปสรรค"]
+    rows = [["๑. การพัฒนาระบบการให้บริการ\nเช่น การให้คำปรึกษาทางโทรศัพท์\n๒. การอบรมเจ้าหน้าที่เช่น การศึกษาดูงาน",
+             "○ เป็นไปตามแผน\n○ ไม่เป็นไปตามแผน", "-"],
+            ["(ต่อ) การศึกษาดูงานต่างจังหวัด", "☑ เป็นไปตามแผน\n○ ไม่เป็นไปตามแผน", "-"]]
+    path = tmp_path / "form.docx"
+    path.write_bytes(_kpi_docx(header, rows, merge_first=False))
+    doc = read_document(path)
+    found, _ = indicators.extract(doc)
+    got = [(m.value["number"], m.value["name"], m.value["outcome"])
+           for m in found if m.extractor.startswith("structured")]
+    assert got == [("๑.", "การพัฒนาระบบการให้บริการ", None), ("๒.", "การอบรมเจ้าหน้าที่", None)]
+    from extractors.structured import status_of
+    assert status_of("☑ เป็นไปตามแผน\n○ ไม่เป็นไปตามแผน") == ("achieved", "เป็นไปตามแผน")
+    assert status_of("○ เป็นไปตามแผน\n○ ไม่เป็นไปตามแผน") is None
+
+
+def test_data_row_is_not_a_header(tmp_path: Path) -> None:
+    """A table without an indicator header, whose rows hold a project and a status word, gives
+    no indicators (a data row is not taken for a header)."""
+    rows = [["โครงการพัฒนาห้องสมุดโรงเรียนและแหล่งเรียนรู้ในเขตภาคตะวันออก", "1 แห่ง", "ไม่บรรลุเป้า"],
+            ["โครงการอบรม", "2 ครั้ง", "บรรลุเป้า"]]
+    path = tmp_path / "plain.docx"
+    path.write_bytes(_kpi_docx(["หัวข้อ", "จำนวน", "หมายเหตุ"], rows, merge_first=False))
+    found, _ = indicators.extract(read_document(path))
+    assert not [m for m in found if m.extractor.startswith("structured")]
+
+
+def test_kpi_table_pdf_from_word() -> None:
+    """A Word KPI table rendered by LibreOffice (scripts/make_kpi_fixture.py): 40 rows over 8
+    pages, names wrapping in their cells, the header repeated on every page, rows broken by page
+    ends and a project cell merged down ten rows; every row read back with name, target, result
+    and outcome."""
+    data = ROOT / "tests" / "data" / "structure"
+    expected = json.loads((data / "kpi_table.json").read_text("utf-8"))
+    doc = read_document(data / "kpi_table.pdf")
+    _check_spans(doc)
+    found, _ = indicators.extract(doc)
+    got = [(m.value["name"], m.value["target"], m.value["result"], m.value["outcome"])
+           for m in found if m.extractor.startswith("structured")]
+    assert got == [(r["name"], r["target"], r["result"], r["outcome"]) for r in expected]
+    assert all(doc.text[m.start:m.end] == m.text for m in found)

@@ -778,25 +778,28 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
     passes the table on."""
     out = [list(p) for p in pages]
     holder: int | None = None  # the page whose last item is the table still open
+    header: list[str] = []  # the first row of the table where it began
     for k, cur in enumerate(out):
         if holder is None or not cur or cur[0].kind != "table":
-            holder = k if cur and cur[-1].kind == "table" else None
+            holder, header = _open_table(k, cur)
             continue
         head, tail = out[holder][-1], cur[0]
         cols = _column_map(head, tail)
         if cols is None:
-            holder = k if cur[-1].kind == "table" else None
+            holder, header = _open_table(k, cur)
             continue
         rows = [[TableCell(c.text, cols[c.col], c.col_span, c.row_span) for c in row] for row in tail.rows]
-        if len(rows) > 1 and len(head.rows) > 1 and _row_texts(rows[0]) == _row_texts(head.rows[0]):
+        if len(rows) > 1 and _row_texts(rows[0]) == header:
             rows = rows[1:]  # the header repeated on this page
         last = {c.col: c for c in head.rows[-1]}
         first = rows[0]
         filled = [c for c in first if c.text]
-        # a row broken by the page: it brings text only to columns the row above has text in,
-        # and (unless that is one column of running text) does not start a numbered item
+        # a row broken by the page brings text only to columns the row above has text in, and
+        # not to all of them (a row whose every cell goes on is a new row), unless it is one
+        # column of running text; it does not start a numbered item in a row of several cells
         if filled and all(c.col in last and last[c.col].text for c in filled) \
-                and (len(filled) == 1 or not _LIST_START.match(filled[0].text)):
+                and (len(filled) == 1 or (len(filled) < sum(1 for c in last.values() if c.text)
+                                          and not _LIST_START.match(filled[0].text))):
             for c in first:
                 if c.text:
                     old = last[c.col]
@@ -808,9 +811,20 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
             cur[0] = PageItem.table(rows, head.xs, tail.y)
         else:
             del cur[0]
-        if cur:
-            holder = k if cur[-1].kind == "table" else None
+        if not cur:
+            continue  # the whole page went into the table, which stays open where it is
+        if rows and len(cur) == 1:
+            holder = k  # the same table goes on from this page
+        else:
+            holder, header = _open_table(k, cur)
     return out
+
+
+def _open_table(k: int, items: list[PageItem]) -> tuple[int | None, list[str]]:
+    """(page, header) of the table a page ends with, which the next page may continue."""
+    if items and items[-1].kind == "table":
+        return k, _row_texts(items[-1].rows[0])
+    return None, []
 
 
 def _join_text(a: str, b: str) -> str:
