@@ -337,12 +337,16 @@ class PageItem(str):
     xs: list[float]
 
     @classmethod
-    def text_item(cls, text: str, y: float = 0.0) -> PageItem:
+    def text_item(cls, text: str, y: float = 0.0, large: bool = False) -> PageItem:
+        """A paragraph; a list item when it starts with a number or bullet (kept as written); a
+        heading when it is set larger than the page's text and short."""
         item = cls(text)
         item.y = y
         m = _LIST_START.match(text)
-        if m:
-            item.kind, item.number = "list_item", m.group().rstrip(".)") if m.group()[0].isdigit() else m.group()
+        if large and len(text) <= 120 and sum(ch.isalpha() for ch in text) >= 4:
+            item.kind, item.number = "heading", m.group() if m else None
+        elif m:
+            item.kind, item.number = "list_item", m.group()
         return item
 
     @classmethod
@@ -360,12 +364,23 @@ class TableCell:
     row_span: int = 1
 
 
+def _large_size(lines: list[Line]) -> float:
+    """The glyph height from which a line is set large (a heading): a quarter above the size
+    most of the page's text is set in."""
+    if len(lines) < 3:
+        return _INF
+    sizes = sorted(ln.size for ln in lines)
+    return 1.25 * sizes[len(sizes) // 2]
+
+
 def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[PageItem]:
     """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
     ruled tables read cell by cell (a merged cell once, its lines joined)."""
     if not grids:
         lines = _lines(glyphs)
-        return [PageItem.text_item(t, ln.y) for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
+        large = _large_size(lines)
+        return [PageItem.text_item(t, ln.y, ln.size >= large)
+                for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
     blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
@@ -387,7 +402,8 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
         if free:
             grids[k], free = _with_open_last_row(grid, table, free)
     free_lines = _lines(free)
-    blocks.extend((ln.y, PageItem.text_item(t, ln.y)) for ln, t in
+    large = _large_size(free_lines)
+    blocks.extend((ln.y, PageItem.text_item(t, ln.y, ln.size >= large)) for ln, t in
                   zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
         rows = grid.rows(table)
