@@ -208,8 +208,30 @@ def form_fields(text: str, blocks: Sequence[Block]) -> list[Block]:
     return fields
 
 
+_AMOUNT = re.compile(r"^[\s\d๐-๙.,%()+\-/]+$")
+
+
+def _header_rows(text: str, table: Block) -> Block:
+    """A table whose reader did not say (no `tblHeader`, no `<th>`): its first row names the
+    columns when the table has three or more columns and rows below, and that row's cells are
+    short titles (no amounts, no item numbers: a form's `1. หน่วยงาน | … |` is data)."""
+    if table.header_rows or _widest_row(table) < 3:
+        return table
+    rows = table.rows()
+    if len(rows) < 2:
+        return table
+    titles = [text[c.start:c.end] for c in rows[0] if c.end > c.start]
+    if len(titles) < 2 or any(len(t) > 60 or _AMOUNT.match(t) or _ITEM_NUMBER.match(t.split()[0])
+                              for t in titles):
+        return table
+    cells = tuple(c._replace(header=True) if c.row == 0 else c for c in table.cells)
+    return Block(table.kind, table.start, table.end, table.level, table.number, cells, 1, table.label, table.value)
+
+
 def _with_fields(text: str, blocks: list[Block]) -> tuple[Block, ...]:
-    """Paragraphs that are one field become that field; fields inside tables are added."""
+    """Paragraphs that are one field become that field; fields inside tables are added; tables
+    get their header row when the reader could not tell it."""
+    blocks = [_header_rows(text, b) if b.kind == "table" else b for b in blocks]
     fields = form_fields(text, blocks)
     whole = {(f.start, f.end) for f in fields}
     out = [b for b in blocks if not (b.kind == "paragraph" and (b.start, b.end) in whole)]
