@@ -38,7 +38,9 @@ _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
     for entry in json.loads((Path(__file__).parent.parent / "data" / "cid_recovery.json").read_text("utf-8"))
 ]
 
-_PAGE_NUMBER = re.compile(r"^\s*[-–(]?\s*(?:หน้า\s*)?[0-9๐-๙]{1,4}\s*[-–)]?\s*$")
+# a page number alone on its line: 12, - 12 -, (12), หน้า 12 (a bracket closed without being
+# opened is the end of a wrapped line, "… (ณ วันที่ 30 ก.ย." / "2564)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*[0-9๐-๙]{1,4}\s*[-–]|\(\s*[0-9๐-๙]{1,4}\s*\)|(?:หน้า\s*)?[0-9๐-๙]{1,4})\s*$")
 _DIGITS = re.compile(r"[0-9๐-๙]+")
 
 
@@ -281,7 +283,7 @@ def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
         # shorter than the run up to the next space (or that run may have been split by a
         # stray space), so take a typical word, two letter heights, as the least it needed
         first_width = max(first_width, 2.0 * ln.size)
-    return prev.x1 + min(first_width, 4 * ln.size) + 0.55 * prev.size > right
+    return prev.x1 + min(first_width, 6 * ln.size) + 0.55 * prev.size > right
 
 
 def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
