@@ -241,3 +241,16 @@ def test_kpi_table_pdf_from_word() -> None:
            for m in found if m.extractor.startswith("structured")]
     assert got == [(r["name"], r["target"], r["result"], r["outcome"]) for r in expected]
     assert all(doc.text[m.start:m.end] == m.text for m in found)
+
+
+def test_block_at_finds_the_innermost_block() -> None:
+    """A nested table and a form field inside a table are found before the table; past them the
+    outer table again; between blocks nothing."""
+    from pipeline.model import Block, Cell
+    blocks = (Block("table", 0, 100, cells=(Cell(0, 50, 0, 0),)), Block("table", 10, 20),
+              Block("form_field", 30, 40, label=(30, 33), value=(35, 40)), Block("paragraph", 120, 130))
+    doc = Document("sha256:x", "x.txt", "txt", "ก" * 200, blocks=blocks)
+    found = {o: doc.block_at(o) for o in (5, 15, 25, 35, 60, 110, 125, 150)}
+    assert {o: (b.kind, b.start) if b else None for o, b in found.items()} == {
+        5: ("table", 0), 15: ("table", 10), 25: ("table", 0), 35: ("form_field", 30),
+        60: ("table", 0), 110: None, 125: ("paragraph", 120), 150: None}
