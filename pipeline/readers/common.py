@@ -208,13 +208,15 @@ def form_fields(text: str, blocks: Sequence[Block]) -> list[Block]:
     return fields
 
 
+_DIGIT = re.compile("[0-9๐-๙]")
 _AMOUNT = re.compile(r"^[\s\d๐-๙.,%()+\-/]+$")
 
 
 def _header_rows(text: str, table: Block) -> Block:
-    """A table whose reader did not say (no `tblHeader`, no `<th>`): its first row names the
-    columns when the table has three or more columns and rows below, and that row's cells are
-    short titles (no amounts, no item numbers: a form's `1. หน่วยงาน | … |` is data)."""
+    """A table whose reader did not say (no `tblHeader`, no `<th>`, no header repeated on the
+    next page): its first row names the columns when the table has three or more columns and
+    rows below, and that row's cells are short titles, mostly without figures (no amounts, no
+    item numbers: a form's `1. หน่วยงาน | … |` is data)."""
     if table.header_rows or _widest_row(table) < 3:
         return table
     rows = table.rows()
@@ -222,8 +224,8 @@ def _header_rows(text: str, table: Block) -> Block:
         return table
     titles = [text[c.start:c.end] for c in rows[0] if c.end > c.start]
     if len(titles) < 2 or any(len(t) > 60 or _AMOUNT.match(t) or _ITEM_NUMBER.match(t.split()[0])
-                              for t in titles):
-        return table
+                              for t in titles) or 2 * sum(bool(_DIGIT.search(t)) for t in titles) >= len(titles):
+        return table  # (a row of figures is data: titles are mostly words)
     cells = tuple(c._replace(header=True) if c.row == 0 else c for c in table.cells)
     return Block(table.kind, table.start, table.end, table.level, table.number, cells, 1, table.label, table.value)
 

@@ -334,6 +334,7 @@ class PageItem(str):
 
     kind: str = "paragraph"
     number: str | None = None
+    header_rows: int = 0  # a table whose first row the next page repeats: 1
     y: float = 0.0  # where on the page it starts (a running header sits at the same place on every page)
     rows: list[list[TableCell]]
     xs: list[float]
@@ -797,18 +798,20 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
     out = [list(p) for p in pages]
     holder: int | None = None  # the page whose last item is the table still open
     header: list[str] = []  # the first row of the table where it began
+    first_part: PageItem = PageItem()  # and that table
     for k, cur in enumerate(out):
         if holder is None or not cur or cur[0].kind != "table":
-            holder, header = _open_table(k, cur)
+            holder, header, first_part = _open_table(k, cur)
             continue
         head, tail = out[holder][-1], cur[0]
         cols = _column_map(head, tail)
         if cols is None:
-            holder, header = _open_table(k, cur)
+            holder, header, first_part = _open_table(k, cur)
             continue
         rows = [[TableCell(c.text, cols[c.col], c.col_span, c.row_span) for c in row] for row in tail.rows]
         if len(rows) > 1 and _row_texts(rows[0]) == header:
             rows = rows[1:]  # the header repeated on this page
+            first_part.header_rows = 1
         last = {c.col: c for c in head.rows[-1]}
         first = rows[0]
         filled = [c for c in first if c.text]
@@ -822,8 +825,11 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
                 if c.text:
                     old = last[c.col]
                     last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
-            out[holder][-1] = head = PageItem.table(
-                [*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            joined = PageItem.table([*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            joined.header_rows = head.header_rows
+            if first_part is head:
+                first_part = joined
+            out[holder][-1] = head = joined
             rows = rows[1:]
         if rows:
             cur[0] = PageItem.table(rows, head.xs, tail.y)
@@ -834,15 +840,15 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
         if rows and len(cur) == 1:
             holder = k  # the same table goes on from this page
         else:
-            holder, header = _open_table(k, cur)
+            holder, header, first_part = _open_table(k, cur)
     return out
 
 
-def _open_table(k: int, items: list[PageItem]) -> tuple[int | None, list[str]]:
-    """(page, header) of the table a page ends with, which the next page may continue."""
+def _open_table(k: int, items: list[PageItem]) -> tuple[int | None, list[str], PageItem]:
+    """(page, first row, item) of the table a page ends with, which the next page may continue."""
     if items and items[-1].kind == "table":
-        return k, _row_texts(items[-1].rows[0])
-    return None, []
+        return k, _row_texts(items[-1].rows[0]), items[-1]
+    return None, [], PageItem()
 
 
 def _join_text(a: str, b: str) -> str:
@@ -860,7 +866,7 @@ def page_text_blocks(items: list[PageItem]) -> tuple[str, list[Block]]:
             out.line(str(item), item.kind, number=item.number)
             continue
         cells: list[Cell] = []
-        header = 1 if len(item.rows) > 1 else 0  # the first row names the columns
+        header = item.header_rows  # else guessed from the titles (readers.common)
         for r, row in enumerate(item.rows):
             spans = out.table_row([c.text for c in row])
             cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r < header)
