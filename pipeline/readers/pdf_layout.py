@@ -508,6 +508,7 @@ class Grid:
         v_cover = self.v_cover or [[] for _ in self.xs]
         h_cover = self.h_cover or [[] for _ in self.ys]
         top, bottom, left, right = self.ys[0], self.ys[-1], self.xs[0], self.xs[-1]
+        merged = False
         # an edge ruled from end to end (most of them) merges nothing: only the others are walked
         for c in range(n_cols - 1):
             cover = v_cover[c + 1]
@@ -516,6 +517,7 @@ class Grid:
             for r in range(n_rows):
                 if not self._ruled(cover, (self.ys[r] + self.ys[r + 1]) / 2):
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                    merged = True
         for r in range(n_rows - 1):
             cover = h_cover[r + 1]
             if not cover or any(a - 2 <= left and b + 2 >= right for a, b in cover):
@@ -523,7 +525,8 @@ class Grid:
             for c in range(n_cols):
                 if not self._ruled(cover, (self.xs[c] + self.xs[c + 1]) / 2):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
-        if all(parent[i] == i for i in range(len(parent))):  # nothing merged: a plain grid
+                    merged = True
+        if not merged:  # a plain grid
             rows = []
             for r in range(n_rows):
                 row = [TableCell(_cell_text(table[(r, c)], self.xs[c + 1]) if (r, c) in table else "", c)
