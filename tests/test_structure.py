@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -254,3 +256,21 @@ def test_block_at_finds_the_innermost_block() -> None:
     assert {o: (b.kind, b.start) if b else None for o, b in found.items()} == {
         5: ("table", 0), 15: ("table", 10), 25: ("table", 0), 35: ("form_field", 30),
         60: ("table", 0), 110: None, 125: ("paragraph", 120), 150: None}
+
+
+@pytest.mark.skipif(not ARCHIVE.is_dir(), reason="../shared/eval/dev/archive is not here")
+def test_archive_indicators_from_structure(tmp_path: Path) -> None:
+    """The archive as published (Excel-made KPI PDF, Word plan and form, scans, text): indicators
+    read from their tables, F1 and outcome accuracy printed (goal >= 0.9 each)."""
+    files = sorted(p for p in ARCHIVE.iterdir() if p.suffix in (".pdf", ".docx", ".txt"))
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", "--quiet", *map(str, files)],
+                         capture_output=True, text=True, cwd=ROOT)
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(out.stdout, "utf-8")
+    res = json.loads(subprocess.run(
+        [sys.executable, str(ARCHIVE.parent.parent / "score.py"), "--gold", str(ARCHIVE.parent / "archive-gold.jsonl"),
+         "--pred", str(pred), "--json"], capture_output=True, text=True, check=True).stdout)
+    f1, outcome = res["indicators"]["f1"], res["outcome_accuracy"]["accuracy"]
+    print(f"\narchive indicators F1 {f1:.3f} (P {res['indicators']['precision']:.3f}, "
+          f"R {res['indicators']['recall']:.3f}), outcome accuracy {outcome:.3f} (n {res['outcome_accuracy']['n']})")
+    assert f1 >= 0.9 and outcome >= 0.9
