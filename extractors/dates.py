@@ -109,6 +109,7 @@ class Atom:
     day: int | None
     year: int | None  # CE
     day_start: int  # where the day is written (== start), or the month when there is none
+    weak: bool = False  # only the first half of a range (a bare abbreviation glued to a word)
 
 
 class BadDate(ValueError):
@@ -137,9 +138,13 @@ def _month_atoms(folded: str, warnings: list[str]) -> list[Atom]:
     atoms = []
     for m in MONTH_MENTION.finditer(folded):
         s = m.start()
-        if m.group("short") and not m.group("pre") and s > 0 and \
-                (re.match(f"[{_THAI_LETTER}.]", folded[s - 1]) and not folded.endswith("ถึง", 0, s)):
-            continue  # อ.ก.พ., สก.ย.: letters of a longer abbreviation, not a month
+        glued = bool(m.group("short") and not m.group("pre") and s > 0 and not folded.endswith("ถึง", 0, s)
+                     and re.match(f"[{_THAI_LETTER}.]", folded[s - 1]))
+        if glued and folded[s - 1] == ".":
+            continue  # อ.ก.พ.: letters of a longer abbreviation, not a month
+        # a month abbreviation glued to the word before it counts with a year of its own
+        # (ติดตามผลต.ค. 59) or as the first half of a range (ติดตามผลมิ.ย. - ส.ค. 58)
+        weak = glued and not m.group("year")
         month = month_number(m.group("full") or m.group("short"))
         if month is None:
             continue
@@ -153,7 +158,7 @@ def _month_atoms(folded: str, warnings: list[str]) -> list[Atom]:
         d = DAY_BEFORE.search(folded, max(0, s - 6), s)
         if d and _is_day(folded, d.start()):
             day, s = int(d.group("day")), d.start()
-        atoms.append(Atom(s, end, month, day, year, s))
+        atoms.append(Atom(s, end, month, day, year, s, weak and day is None))
     return atoms
 
 
@@ -260,8 +265,10 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             continue
         b = atoms[i] if i < len(atoms) else None
         pair: tuple[Atom, Atom] | None = None
-        if b is not None and RANGE_JOIN.match(folded, a.end, b.start) and b.start > a.end:
+        if b is not None and not b.weak and RANGE_JOIN.match(folded, a.end, b.start) and b.start > a.end:
             pair, i = (a, b), i + 1
+        elif a.weak:
+            continue
         else:
             first = _bare_day(folded, a)
             if first is not None and first.start >= last_end:
