@@ -49,11 +49,24 @@ def test_extract_dev_score_per_format(fmt):
     assert res["docs"]["schema_errors"] == 0
 
 
+def test_extract_archive_dates_roles_outcomes():
+    """The real files as published (../shared/eval/dev/archive): dates, budget roles and outcomes."""
+    archive = need_shared(SHARED / "eval" / "dev" / "archive")
+    res = _score(SHARED / "eval" / "dev" / "archive-gold.jsonl",
+                 sorted(p for p in archive.iterdir() if p.suffix in (".pdf", ".docx", ".txt")))
+    outcome = res.get("outcome_accuracy", {"accuracy": float("nan"), "n": 0})
+    print(f"\narchive: dates F1 {res['dates']['f1']:.3f} (gold {res['dates']['gold']}), budget roles "
+          f"{res['budget_role_accuracy']['accuracy']:.3f} (n {res['budget_role_accuracy']['n']}), outcomes "
+          f"{outcome['accuracy']:.3f} (n {outcome['n']}), overall {res['overall']:.3f}")
+    assert res["docs"]["failed"] == 0
+    assert res["dates"]["f1"] >= 0.9 and res["budget_role_accuracy"]["accuracy"] >= 0.85
+
+
 def test_extract_real_dev_score():
     real = need_shared(SHARED / "eval" / "dev" / "real")
     res = _score(SHARED / "eval" / "dev" / "real-gold.jsonl", sorted(real.glob("*.txt")))
     print(f"\nreal dev score: overall {res['overall']:.3f}")
-    assert res["overall"] >= 0.90
+    assert res["overall"] >= 0.96
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -327,6 +340,22 @@ INDICATOR_CASES = [
      [("5", "ร้อยละของเด็กปฐมวัยที่มีพัฒนาการสมวัย", "not_achieved", None, None)]),
 ]
 INDICATOR_XFAIL: set[str] = set()
+INDICATOR_CASES += [
+    # work not begun; a status chosen by a tick box, the label further back on the line
+    ("ตัวชี้วัดที่ 3 จำนวนศูนย์เรียนรู้ชุมชนที่เปิดให้บริการ\nผลการดำเนินงาน : ยังไม่ได้ดำเนินการ\n",
+     [("3", "จำนวนศูนย์เรียนรู้ชุมชนที่เปิดให้บริการ", "not_started", None, None)]),
+    ("ตัวชี้วัดที่ 4 ร้อยละของครัวเรือนที่มีรายได้เพิ่มขึ้น\n"
+     "ผลการดำเนินงาน ☐ สำเร็จตามค่าเป้าหมาย ☑ ไม่สำเร็จตามค่าเป้าหมาย\n",
+     [("4", "ร้อยละของครัวเรือนที่มีรายได้เพิ่มขึ้น", "not_achieved", None, None)]),
+    # a name wrapped inside its column of a text dump; its outcome in the row's last column
+    ("ตัวชี้วัด\n3) ร้อยละของครัวเรือนที่ได้รับ  80  85.20\nการพัฒนาอาชีพเสริม        (ผ่านเกณฑ์)\n\n"
+     "ยุทธศาสตร์ที่ 2 การพัฒนาคน\n",
+     [("3", "ร้อยละของครัวเรือนที่ได้รับการพัฒนาอาชีพเสริม", "achieved", None, None)]),
+    # a table's status cell holding tick boxes, rows apart by blank lines (a web page's <tr>s)
+    ("ตัวชี้วัด | ค่าเป้าหมาย | ผล | สถานะ |\n\nร้อยละของผู้เรียนที่ผ่านการประเมิน | 80 | 70 | "
+     "■ เป็นไปตามแผน □ ไม่เป็นไปตามแผน |\n",
+     [(None, "ร้อยละของผู้เรียนที่ผ่านการประเมิน", "achieved", "80", "70")]),
+]
 
 
 @pytest.mark.parametrize("text,want", INDICATOR_CASES, ids=[c[0][:40] for c in INDICATOR_CASES])
