@@ -58,6 +58,7 @@ _TRAILING_LABEL = re.compile(r"\s+(?:ผลการดำเนินงาน|
 _GROUP_COUNT = re.compile(r"\(\s*\d+(?:\s*-\s*\d+)?\s*(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)\s*\)")
 _LABELLED_FIELD = re.compile(rf"^{HEAD}[^\S\n]*[:：]")
 _NOT_INDICATORS = tuple(_WORDS["not_indicators"])
+_RESULT_LABEL = re.compile("|".join(map(re.escape, _WORDS["result_labels"])))
 _FIELD_LABEL = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
 
 
@@ -351,7 +352,7 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
                 line_end = folded.find("\n", p[1])
                 alone = not folded[line_start:p[0]].strip(" -•:(") and \
                     not folded[p[1]:len(folded) if line_end < 0 else line_end].strip(" .)")
-                if p[0] < same_line_end or "ผลการดำเนินงาน" in label_before or "ผลการประเมิน" in label_before \
+                if p[0] < same_line_end or _RESULT_LABEL.search(label_before) \
                         or (c.kind in ("kpi", "named") and alone):
                     c.outcome = p
                     break

@@ -283,6 +283,26 @@ def test_outcomes_examples(text, label):
     assert [f[2] for f in found] == [label]
 
 
+def test_outcomes_every_composition():
+    """Every negation × verb × object the grammar composes, alone and after a name, is one phrase
+    with the composed label (a negation flips the verb's)."""
+    flip = {"achieved": "not_achieved", "not_achieved": "achieved"}
+    data = outcomes.DATA
+    verbs = {v: label for label, ts in data["verbs"].items() for t in ts for v in outcomes.expand(t)}
+    objects = [o for t in data["objects"] for o in outcomes.expand(t)]
+    n = 0
+    for neg in ["", *data["negations"]]:
+        for verb, label in verbs.items():
+            for obj in objects:
+                phrase = neg + verb + obj
+                want = flip[label] if neg else label
+                for text in (phrase, f"ร้อยละของผู้เข้ารับการอบรม {phrase}\n"):
+                    start = text.index(phrase)
+                    assert outcomes.find(text) == [(start, start + len(phrase), want)], text
+                n += 1
+    assert n > 700
+
+
 # Indicators: (text, [(number, name, outcome, target, result)]). Written from the rules of the
 # contract and the phrasing of monitoring forms, agency pages and broken PDFs.
 INDICATOR_CASES = [

@@ -93,6 +93,7 @@ FIXED = [("อยู่ระหว่างดำเนินการ", "in_pr
          ("ยังไม่ได้ดำเนินการ", "not_started"), ("ยังไม่เริ่มดำเนินการ", "not_started"),
          ("ดำเนินการแล้วเสร็จ", "achieved")]
 POSITIONS = ["sentence", "named", "table", "tick"]
+RESULT_LABELS = ["ผลการดำเนินงาน : ", "สถานะ : ", "ผลการประเมิน : ", "ผลการดำเนินงาน\n", "สรุปผล "]
 TICKS = [("☑", "☐"), ("☒", "☐"), ("■", "□"), ("wingdings", "wingdings"), ("wingdings2", "wingdings2")]
 FLIP = {"achieved": "not_achieved", "not_achieved": "achieved"}
 
@@ -384,8 +385,8 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
         for name, label, phrase, pos in entries:
             if pos == "named":
                 number += 1
-                rep.lines += [f"ตัวชี้วัดที่ {number} {name}",
-                              f"ผลการดำเนินงาน : {phrase or 'รายงานผลในรอบถัดไป'}"]
+                label_ = RESULT_LABELS[number % len(RESULT_LABELS)]
+                rep.lines += [f"ตัวชี้วัดที่ {number} {name}", *f"{label_}{phrase or 'รายงานผลในรอบถัดไป'}".split("\n")]
             elif pos == "tick":
                 number += 1
                 opp = _opposite(phrase, label) if label else "ไม่เป็นไปตามแผน"
@@ -393,8 +394,9 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
                 ticked = rng.randrange(2) if label else -1
                 if ticked == 1:
                     options.reverse()
+                tick_label = RESULT_LABELS[number % 3].rstrip(" :\n")
                 rep.lines += [f"ตัวชี้วัดที่ {number} {name}",
-                              Tick("ผลการดำเนินงาน", options, ticked, TICKS[number % len(TICKS)])]
+                              Tick(tick_label, options, ticked, TICKS[number % len(TICKS)])]
         rows = [["ตัวชี้วัด", "ค่าเป้าหมาย", "ผลการดำเนินงาน", "สถานะ"]]
         for name, _, phrase, pos in entries:
             if pos == "table":
