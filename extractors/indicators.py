@@ -58,6 +58,7 @@ _TRAILING_LABEL = re.compile(r"\s+(?:ผลการดำเนินงาน|
 _GROUP_COUNT = re.compile(r"\(\s*\d+(?:\s*-\s*\d+)?\s*(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)\s*\)")
 _LABELLED_FIELD = re.compile(rf"^{HEAD}[^\S\n]*[:：]")
 _NOT_INDICATORS = tuple(_WORDS["not_indicators"])
+_STATUS_BEFORE = re.compile(r"(?:\s|[(:：\-–]|ผลการดำเนินงาน|ผลการประเมิน)$")
 _RESULT_LABEL = re.compile("|".join(map(re.escape, _WORDS["result_labels"])))
 _FIELD_LABEL = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
 
@@ -173,7 +174,10 @@ def _numbered(folded: str, phrases: list[tuple[int, int, str]]) -> list[Candidat
         hi = bisect.bisect_left(phrase_starts, end)
         own = [p for p in phrases[lo:hi] if p[1] <= end]
         outcome = None
-        if own and own[-1][1] >= end - 2:
+        # a status written after the name stands apart from it (a space, a bracket, a label):
+        # glued to the name it is the name's own wording (ร้อยละของผลผลิตที่ได้ตามเป้าหมาย)
+        if own and own[-1][1] >= end - 2 and (_STATUS_BEFORE.search(folded, rest_start, own[-1][0])
+                                              or own[-1][0] == rest_start):
             outcome = own[-1]
             end = own[-1][0]
         end = _clean_end(folded, rest_start, end)
@@ -288,6 +292,12 @@ def _tables(folded: str) -> list[Candidate]:
         status_cell = cells[header["status"]] if "status" in header and header["status"] < len(cells) else None
         where = status_cell or (cells[0][0], cells[-1][1])
         phrases = outcomes.find(folded, *where)
+        if not phrases and status_cell:  # a status cell saying only แล้วเสร็จ / ดำเนินการแล้ว
+            cell = folded[status_cell[0]:status_cell[1]]
+            status = outcomes.classify(cell)
+            if status:
+                at = status_cell[0] + cell.find(status[1])
+                phrases = [(at, at + len(status[1]), status[0])]
         c.outcome = phrases[-1] if phrases else None
         found.append(c)
     return found

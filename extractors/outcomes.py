@@ -155,11 +155,16 @@ def _box_options(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     return dropped, box_phrases
 
 
+RELATIVE = re.compile(r"(?:ที่|ซึ่ง)[^\S\n]?$")
+
+
 def find(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """(start, end, label) of every outcome phrase in text[start:end] that the document states
     (an option beside an empty box, when another box is ticked, is not stated)."""
     end = len(text) if end is None else end
-    found = [(m.start(), m.end(), label_of(m)) for m in PATTERN.finditer(text, start, end)]
+    # after ที่ / ซึ่ง a phrase is a relative clause, part of a name (หมู่บ้านที่ผ่านเกณฑ์), not a status
+    found = [(m.start(), m.end(), label_of(m)) for m in PATTERN.finditer(text, start, end)
+             if not RELATIVE.search(text, max(0, m.start() - 6), m.start())]
     dropped, box_phrases = _box_options(text, start, end)
     if not dropped and not box_phrases:
         return found
@@ -169,10 +174,12 @@ def find(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, i
 
 
 def classify(text: str) -> tuple[str, str] | None:
-    """A table cell's status: (label, phrase) of the first outcome it states, or None."""
+    """A table cell's status: (label, phrase) of the first outcome it states, or None. A cell
+    whose whole text is a status word (แล้วเสร็จ, ดำเนินการแล้ว) states it too."""
     found = find(text)
     if not found:
-        return None
+        word = BOX_PHRASE.fullmatch(text.strip(" .-:|\n"))
+        return (_BOX_LABEL[_box_order[int(word.lastgroup[1:])]], word.group()) if word else None
     s, e, label = found[0]
     return label, text[s:e]
 
