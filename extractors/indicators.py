@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors import outcomes
+from extractors import outcomes, structured
 from pipeline.model import Document, Mention
 from pipeline.thai import fold_digits
 
@@ -403,4 +403,4 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             "number": text[slice(*c.number_span)] if c.number_span else c.number,
             "name": name, "outcome": outcome, "outcome_text": outcome_text,
             "target": c.target, "result": c.result}, f"{NAME}/{VERSION}"))
-    return found, []
+    return structured.merge(doc, found), []  # KPI tables read from the document's blocks

@@ -40,6 +40,22 @@ def discover(inputs: list[str] | str) -> list[str]:
     return list(found)
 
 
+def in_scope(path: str, inputs: list[str] | str) -> bool:
+    """Whether an absolute path is one the inputs name (a file, under a folder, or matching a
+    glob): how an ingest tells which stored documents it is responsible for (gone sources)."""
+    import fnmatch
+
+    for item in [inputs] if isinstance(inputs, str) else inputs:
+        if glob.has_magic(item):
+            if fnmatch.fnmatchcase(path, os.path.abspath(item)):
+                return True
+        else:
+            root = os.path.abspath(item)
+            if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+    return False
+
+
 def file_doc_id(path: str) -> str | None:
     """doc_id of a file's current bytes (streamed: a 200 MB PDF is not held), None if unreadable.
     Remembered per (path, size, mtime) in this process: the CLI plans a run and the flow plans

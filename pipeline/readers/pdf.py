@@ -10,7 +10,14 @@ def read_pdf(path: str, data: bytes) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from pipeline.readers.pdf_layout import drop_running_lines, page_grids, page_lines, read_glyphs
+    from pipeline.readers.pdf_layout import (
+        drop_running_lines,
+        join_pages,
+        page_grids,
+        page_lines,
+        page_text_blocks,
+        read_glyphs,
+    )
 
     if not data:
         raise ReadError("PDF file is empty (0 bytes)")
@@ -25,7 +32,7 @@ def read_pdf(path: str, data: bytes) -> Document:
                             "unprotected copy") from e
         raise ReadError(f"PDF is damaged or truncated and cannot be opened ({msg})") from e
     warnings: list[str] = []
-    pages: list[list[str]] = []
+    pages: list = []  # each page's items (pdf_layout.PageItem)
     unmapped = recovered = 0
     empty_pages: list[int] = []
     try:
@@ -57,4 +64,5 @@ def read_pdf(path: str, data: bytes) -> Document:
         warnings.append(f"{unmapped - recovered} glyph(s) without a Unicode mapping dropped")
     if dropped:
         warnings.append(f"{dropped} running header/footer/page-number line(s) left out")
-    return finish(path, data, "pdf", "", warnings, page_texts=["\n".join(p) for p in pages])
+    texts, blocks = zip(*(page_text_blocks(p) for p in join_pages(pages)), strict=True)
+    return finish(path, data, "pdf", "", warnings, page_texts=list(texts), page_blocks=list(blocks))
