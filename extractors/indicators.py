@@ -59,7 +59,10 @@ _GROUP_COUNT = re.compile(r"\(\s*\d+(?:\s*-\s*\d+)?\s*(?:ตัวชี้ว�
 _LABELLED_FIELD = re.compile(rf"^{HEAD}[^\S\n]*[:：]")
 _NOT_INDICATORS = tuple(_WORDS["not_indicators"])
 _STATUS_BEFORE = re.compile(r"(?:\s|[(:：\-–]|ผลการดำเนินงาน|ผลการประเมิน)$")
-_RESULT_LABEL = re.compile("|".join(map(re.escape, _WORDS["result_labels"])))
+# a result label right before the phrase, or before the tick boxes of its options on one line
+# (สถานะ : อยู่ระหว่างดำเนินการ, ผลการดำเนินงาน ☐ ไม่บรรลุค่าเป้าหมาย ☑ บรรลุค่าเป้าหมาย)
+_LABEL_RIGHT_BEFORE = re.compile("(?:" + "|".join(map(re.escape, _WORDS["result_labels"])) + r")[^\S\n]*[:：]?"
+                                 r"[^\S\n]*(?:(?:" + outcomes.BOX.pattern + r")[^\n]*)?$")
 _FIELD_LABEL = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
 
 
@@ -355,14 +358,13 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             same_line_end = folded.find("\n", c.end)  # (for a wrapped name: its row's last line)
             same_line_end = len(folded) if same_line_end < 0 else same_line_end
             for p in inside:
-                # the result label may sit further back on the phrase's line, before an empty
-                # tick box's option (ผลการดำเนินงาน ☐ ไม่บรรลุค่าเป้าหมาย ☑ บรรลุค่าเป้าหมาย)
                 line_start = folded.rfind("\n", 0, p[0]) + 1
-                label_before = folded[max(0, min(p[0] - 40, max(line_start, p[0] - 120))):p[0]]
+                near = folded[max(0, p[0] - 40):p[0]]
                 line_end = folded.find("\n", p[1])
                 alone = not folded[line_start:p[0]].strip(" -•:(") and \
                     not folded[p[1]:len(folded) if line_end < 0 else line_end].strip(" .)")
-                if p[0] < same_line_end or _RESULT_LABEL.search(label_before) \
+                if p[0] < same_line_end or "ผลการดำเนินงาน" in near or "ผลการประเมิน" in near \
+                        or _LABEL_RIGHT_BEFORE.search(folded, max(line_start, p[0] - 160), p[0]) \
                         or (c.kind in ("kpi", "named") and alone):
                     c.outcome = p
                     break

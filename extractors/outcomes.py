@@ -155,6 +155,21 @@ def _box_options(text: str, start: int, end: int) -> tuple[list[tuple[int, int]]
     return dropped, box_phrases
 
 
+_LEGEND_GAP = re.compile(r"[^\S\n]*(?:[/,|][^\S\n]*)?")
+
+
+def _without_legends(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Phrases run together or between slashes (เกินเป้า / บรรลุเป้า / ไม่บรรลุเป้า, or a
+    header's สรุปสถานะเกินเป้าบรรลุเป้า…) list the options a form offers; they state nothing."""
+    legend: set[int] = set()
+    for i in range(len(found) - 1):
+        gap = text[found[i][1]:found[i + 1][0]]
+        # glued, or a slash / comma / bar between (two phrases a space apart may be two statements)
+        if len(gap) < 6 and _LEGEND_GAP.fullmatch(gap) and (gap == "" or gap.strip()):
+            legend |= {i, i + 1}
+    return [f for i, f in enumerate(found) if i not in legend] if legend else found
+
+
 RELATIVE = re.compile(r"(?:ที่|ซึ่ง)[^\S\n]?$")
 
 
@@ -165,6 +180,7 @@ def find(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, i
     # after ที่ / ซึ่ง a phrase is a relative clause, part of a name (หมู่บ้านที่ผ่านเกณฑ์), not a status
     found = [(m.start(), m.end(), label_of(m)) for m in PATTERN.finditer(text, start, end)
              if not RELATIVE.search(text, max(0, m.start() - 6), m.start())]
+    found = _without_legends(text, found)
     dropped, box_phrases = _box_options(text, start, end)
     if not dropped and not box_phrases:
         return found
