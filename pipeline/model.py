@@ -23,6 +23,7 @@ class Document:
     text: str
     page_starts: tuple[int, ...] | None = None  # offset where each page begins; None: no pages
     warnings: tuple[str, ...] = ()
+    pages_quality: tuple[dict[str, Any], ...] = ()  # PDF: each page's self-check (readers/pagecheck.py)
 
     @property
     def pages(self) -> int | None:

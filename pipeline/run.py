@@ -52,14 +52,17 @@ def build_record(doc: Document, with_text: bool = False) -> dict[str, Any]:
         "entities": [{**_mention_fields(doc, m), **m.value} for m in found["entities"]],
         "pipeline_version": PIPELINE_VERSION,
     }
+    if doc.pages_quality:
+        record["pages_quality"] = list(doc.pages_quality)
     if with_text:
         record["text"] = doc.text
     return record
 
 
 def warnings_make_partial(doc: Document) -> bool:
-    """Partial: something in the file was skipped (a page without text, a glyph dropped)."""
-    return any("not read" in w or "dropped" in w for w in doc.warnings)
+    """Partial: something in the file was skipped (a page without text, a glyph dropped), or
+    read by OCR or with doubtful Thai (pipeline/readers/pagecheck.py)."""
+    return any("not read" in w or "dropped" in w or "by OCR" in w or "doubtful" in w for w in doc.warnings)
 
 
 def failed_record(path: str, error: str) -> dict[str, Any]:

@@ -121,6 +121,8 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
             pass
         elif ch == " ":
             explicit = True
+            if text[i + 1:i + 2] == "\u0e32" and _inked_above(raw, textpage, i):
+                ch, explicit = "\u0e4d", False  # Word's SARA AM: its NIKHAHIT glyph mapped to a space
         elif ch in "\r\n\x00\ufffe\uffff":
             continue
         elif "\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ":
@@ -142,6 +144,19 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     if height is not None:
         glyphs = _on_baselines(handle, glyphs, indices, height)
     return glyphs, unmapped, recovered
+
+
+def _inked_above(raw, textpage, i: int) -> bool:
+    """A "space" that draws ink above the middle of its line: a mark glyph whose ToUnicode entry
+    says space. Word 2007-2016 exports TH Sarabun's SARA AM as NIKHAHIT + SARA AA and maps the
+    NIKHAHIT glyph to U+0020 (`ส านัก` for สำนัก); a real space draws nothing."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    if not raw.FPDFText_GetCharBox(textpage, i, *(ctypes.byref(v) for v in (left, right, bottom, top))):
+        return False
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+        return False
+    return top.value - bottom.value > 0.5 and bottom.value > (rect.top + rect.bottom) / 2
 
 
 def _ink_box_height(glyphs: list[Glyph]) -> float | None:
@@ -507,3 +522,77 @@ def drop_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
     return out, dropped
 
 
+
+
+def read_glyph_clusters(raw, textpage) -> tuple[list[Glyph], int, int]:
+    """Every glyph on a page, with each /ActualText span read as one unit: the second strategy
+    for pages whose first reading fails the self-check (`pagecheck`).
+
+    Chromium (Skia) wraps every Thai cluster whose glyphs are not one-to-one with its characters
+    in an /ActualText span (`ชี้` over the glyphs ช, ี, ้). pdfium spreads the span's characters
+    evenly over the box of each text object in it, so the cluster comes out cut up (`ช` `ี` `้`
+    side by side over the base's box, the marks then hung on the next base) and again, smaller,
+    over the mark's own glyph: `ตั วชี วั้ ด`. Characters pdfium generated from one span share
+    their text object's origin, so runs of two or more characters with one origin are one glyph
+    here (the cluster's text, the union of the boxes), and a repeat of the cluster just before
+    it drawn smaller (a mark's glyph) is dropped. Ghostscript's and Word's PDFs carry no spans:
+    their characters each have their own origin and read as in `read_glyphs`.
+    """
+    n = raw.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return [], 0, 0
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    get_box, origin = _loose_char_box(), _char_origin()
+    rect = (ctypes.c_float * 4)()
+    prect = ctypes.addressof(rect)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.addressof(x), ctypes.addressof(y)
+    # [chars, left, right, bottom, top, origin, explicit space, last char's right, generated space at]
+    units: list[list] = []
+    unmapped = recovered = 0
+    for i in range(n):
+        ch = chr(raw.FPDFText_GetUnicode(textpage, i))
+        explicit = ch == " "
+        if ch in "\r\n\x00\ufffe\uffff":
+            continue
+        if not explicit and ch not in _PLAIN and raw.FPDFText_HasUnicodeMapError(textpage, i):
+            unmapped += 1
+            fixed = _recover(_font_name(raw, textpage, i), ord(ch))
+            if fixed is None:
+                continue
+            ch = fixed
+            recovered += 1
+        get_box(handle, i, prect)
+        left, top, right, bottom = _RECT.unpack_from(rect)
+        if explicit and top == bottom:
+            if units:  # a space pdfium generated at a gap: the cluster before it ends there
+                units[-1][8] = left
+            continue
+        origin(handle, i, px, py)
+        at = (round(x.value, 2), round(y.value, 2))
+        last = units[-1] if units else None
+        # one span's characters: one origin, boxes that tile (each starts where the last ended)
+        if (last is not None and not explicit and not last[6] and last[5] == at
+                and abs(last[7] - left) < 0.05 and abs(last[3] - bottom) < 0.05 and abs(last[4] - top) < 0.05):
+            last[0] += ch
+            last[2] = last[7] = right
+        else:
+            units.append([ch, left, right, bottom, top, at, explicit, right, _INF])
+    glyphs: list[Glyph] = []
+    recent: list[tuple[str, float, float, float, float]] = []  # last spans kept: text, height, right, left, baseline
+    for k, u in enumerate(units):
+        text, height = u[0], u[4] - u[3]
+        # the cluster again, over one of its marks: drawn smaller, or starting inside the cluster
+        # (a mark hangs leftwards from its base's end; a real repeat starts after it)
+        if len(text) > 1 and any(r[0] == text and abs(u[5][1] - r[4]) < 0.5 * r[1] and r[3] - r[1] < u[1]
+                                 and (height < 0.7 * r[1] or u[1] < r[2] - 0.1) for r in recent):
+            continue
+        right = u[2]
+        if len(text) > 1:
+            # the span's box is its first glyph's; the cluster's advance ends at the next origin
+            nxt = units[k + 1] if k + 1 < len(units) else None
+            if nxt is not None and nxt[5][1] == u[5][1] and 0 < nxt[5][0] - right < 1.5 * height:
+                right = min(nxt[5][0], u[8])
+            recent = [*recent[-3:], (text, height, right, u[1], u[5][1])]
+        glyphs.append((text, u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
+    return glyphs, unmapped, recovered
