@@ -60,9 +60,9 @@ def build_record(doc: Document, with_text: bool = False) -> dict[str, Any]:
 
 
 def warnings_make_partial(doc: Document) -> bool:
-    """Partial: something in the file was skipped (a page without text, a glyph dropped), or
-    read by OCR or with doubtful Thai (pipeline/readers/pagecheck.py)."""
-    return any("not read" in w or "dropped" in w or "by OCR" in w or "doubtful" in w for w in doc.warnings)
+    """Partial: something in the file was skipped (a page without text, a glyph dropped), or a
+    page was read by OCR (pipeline/readers/pdf.py)."""
+    return any("not read" in w or "dropped" in w or "by OCR" in w for w in doc.warnings)
 
 
 def failed_record(path: str, error: str) -> dict[str, Any]:

@@ -13,8 +13,9 @@ Four measures, all cheap on a good page:
   (the text layer a scanner's OCR puts over its image). Read only for pages that need it (little
   Thai text, or a doubtful reading), so a good page pays nothing for it.
 
-`assess` turns them into a verdict: `good`, `doubtful` (readable, but worth a second strategy),
-`garbage` (never handed on as `ok`) or `empty`.
+`assess` turns them into a verdict: `good`; `doubtful` (readable, but worth a second glyph strategy,
+and reported with its figures); `garbage` (glyphs without Unicode mapping, a junk OCR layer over a
+page image, structural damage: OCR'd, or left out with a warning, never handed on) or `empty`.
 """
 
 from __future__ import annotations
@@ -30,8 +31,7 @@ OOD_SAMPLE = 1500          # Thai characters of a page tokenised for the diction
 GOOD_DAMAGE = 2.0          # faults per 1000 Thai characters a good page may have
 GARBAGE_DAMAGE = 20.0
 GOOD_OOD = 0.08            # share of Thai characters outside the dictionary (real reports: 0.3-3 %)
-GARBAGE_OOD = 0.25
-GARBAGE_UNMAPPED = 0.10    # share of glyphs without a Unicode mapping
+GARBAGE_UNMAPPED = 0.02    # share of glyphs without a Unicode mapping: text is lost, OCR may do better
 MIN_THAI_SHARE = 0.30      # of a page's letters; below it the page is checked for a Thai image
 
 _THAI_LETTER = re.compile("[\u0e01-\u0e2e\u0e30-\u0e4e]")
@@ -122,8 +122,10 @@ def assess(q: PageQuality) -> str:
         return "garbage"
     if q.invisible_text and q.image_cover and q.image_cover > 0.5 and (q.thai < MIN_THAI_SHARE * q.chars):
         return "garbage"  # a Latin OCR layer over a page image: the scanner read Thai as Latin
-    if q.thai >= 20 and (q.damage_per_1000 >= GARBAGE_DAMAGE or q.ood_share >= GARBAGE_OOD):
+    if q.thai >= 20 and q.damage_per_1000 >= GARBAGE_DAMAGE:
         return "garbage"
+    # many words outside the dictionary in a visible, mapped layer: spaced or cut-up clusters
+    # (a second glyph strategy may mend them) or decorative letter spacing, not a case for OCR
     if q.thai >= 20 and (q.damage_per_1000 > GOOD_DAMAGE or q.ood_share > GOOD_OOD):
         return "doubtful"
     return "good"

@@ -166,10 +166,11 @@ def read_pdf(path: str, data: bytes) -> Document:
     warnings = _warnings(reader, quality)
     if not any(pages):
         if reader.ocr_missing:
-            raise ReadError(f"PDF has no usable text layer (a scan?) and OCR cannot run here: {reader.ocr_missing}")
+            raise ReadError(f"PDF has no usable text layer on any page (a scan?) and OCR cannot run here: "
+                            f"{reader.ocr_missing}")
         if not reader.ocr and any(q.verdict in ("empty", "garbage") for q in quality):
             raise ReadError("PDF has no usable text layer on any page (a scan?) and OCR is off (--no-ocr)")
-        raise ReadError("PDF has no readable text on any page")
+        raise ReadError("PDF has no usable text layer on any page, and OCR found no readable text")
     if dropped:
         warnings.append(f"{dropped} running header/footer/page-number line(s) left out")
     doc = finish(path, data, "pdf", "", warnings, page_texts=["\n".join(p) for p in pages])

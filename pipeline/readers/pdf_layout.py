@@ -172,7 +172,19 @@ def _ink_box_height(glyphs: list[Glyph]) -> float | None:
     if not letters:
         return None
     height = letters[len(letters) // 2]
-    return height if dots[len(dots) // 2] < 0.45 * height else None
+    if dots[len(dots) // 2] < 0.45 * height:
+        return height
+    # Boxes from the baseline to the glyph's own top (fonts without ascent/descent, e.g. TLWG's
+    # Garuda through LibreOffice): a full stop shares the bottom of the letter before it but is
+    # shorter; in real loose boxes both are the font's ascent..descent, the same height.
+    shorter = same = 0
+    for prev, g in zip(glyphs, glyphs[1:], strict=False):
+        if g[CH] in ".," and prev[CH].isalnum():
+            if g[SIZE] >= 0.9 * prev[SIZE]:
+                same += 1
+            elif abs((g[MID] - g[SIZE] / 2) - (prev[MID] - prev[SIZE] / 2)) < 0.05:
+                shorter += 1
+    return height if shorter >= 2 and shorter > 2 * same else None
 
 
 def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int], height: float) -> list[Glyph]:
