@@ -5,7 +5,6 @@ are made here from a committed LibreOffice PDF, one page each (OCR costs ~2 s a 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import functools
+import itertools
 import json
 import re
 import struct
@@ -178,7 +179,7 @@ def _ink_box_height(glyphs: list[Glyph]) -> float | None:
     # Garuda through LibreOffice): a full stop shares the bottom of the letter before it but is
     # shorter; in real loose boxes both are the font's ascent..descent, the same height.
     shorter = same = 0
-    for prev, g in zip(glyphs, glyphs[1:], strict=False):
+    for prev, g in itertools.pairwise(glyphs):
         if g[CH] in ".," and prev[CH].isalnum():
             if g[SIZE] >= 0.9 * prev[SIZE]:
                 same += 1
