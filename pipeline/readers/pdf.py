@@ -5,7 +5,8 @@ Per page, cheapest first:
 1. `text`: glyph boxes (`read_glyphs`), the reading that is exact on LibreOffice, Word and the
    Budget Bureau's PDFs;
 2. `clusters`: /ActualText spans as units (`read_glyph_clusters`), for Chromium/Skia pages whose
-   clusters pdfium cuts apart; tried only on a page whose first reading is doubtful or garbage;
+   clusters pdfium cuts apart, and a text drawn twice (shadow, fake bold) read once; tried only on
+   a page whose first reading is doubtful or garbage;
 3. `ocr`: the page rendered and read by Tesseract (`ocr`), for a page with no text layer over its
    ink (a scan), a junk Latin OCR layer, or glyphs without a Unicode mapping.
 The reading with the better self-check wins. A page whose every reading is garbage is left out
@@ -50,34 +51,49 @@ class _PageReader:
     def __init__(self, path: str, ocr: bool) -> None:
         self.path = path
         self.ocr = ocr
-        self.unmapped = self.recovered = 0
+        self.unmapped = self.recovered = self.named = 0
         self.ocr_missing: str | None = None
+        # glyphs without a Unicode mapping: a placeholder per (font, code), named once per document
+        self.placeholders: dict[tuple[str, int], str] = {}
+        self.solved: dict[str, str] = {}
+
+    def _name_unmapped(self, lines: list[str], unmapped: int, recovered: int) -> tuple[list[str], int, int]:
+        """(lines with unnamed glyphs named or dropped, glyphs named, glyphs still without a name)."""
+        if unmapped == recovered:
+            return lines, 0, 0
+        from pipeline.readers import unmapped as unmapped_glyphs
+
+        text, named, _ = unmapped_glyphs.decode("\n".join(lines), self.solved)
+        return text.split("\n"), named, unmapped - recovered - named
 
     def read(self, raw, page, number: int) -> tuple[list[str], pagecheck.PageQuality]:
-        from pipeline.readers.pdf_layout import page_grids, page_lines, read_glyph_clusters, read_glyphs
+        from pipeline.readers.pdf_layout import page_grids, page_lines, read_glyph_clusters, read_glyphs, visible
 
         textpage = page.get_textpage()
         try:
-            glyphs, unmapped, recovered = read_glyphs(raw, textpage.raw)
-            self.unmapped += unmapped
-            self.recovered += recovered
+            glyphs, unmapped, recovered = read_glyphs(raw, textpage.raw, self.placeholders)
+            glyphs = visible(glyphs, page.get_cropbox())
             grids = page_grids(page) if glyphs else None
-            lines = page_lines(glyphs, grids)
+            lines, named, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
             text = "\n".join(lines)
-            q = pagecheck.measure(normalize_text(text), number, len(glyphs), unmapped - recovered)
+            q = pagecheck.measure(normalize_text(text), number, len(glyphs), unnamed)
             paths = 0
             if pagecheck.needs_ink(q, text):
                 q.image_cover, q.invisible_text, paths = pagecheck.ink(page)
             q.verdict = pagecheck.assess(q)
             if q.verdict in ("doubtful", "garbage") and glyphs:
                 lines, q = self._better(lines, q, lambda: self._clusters(raw, textpage, page, grids, q, number,
-                                                                           read_glyph_clusters, page_lines))
+                                                                           read_glyph_clusters))
         finally:
             textpage.close()
         if q.verdict in ("garbage", "empty") and self._worth_ocr(q, paths):
             lines, q = self._better(lines, q, lambda: self._ocr(page, q, number))
         if q.verdict == "empty" and not (q.image_cover or paths):
             q.method = "none"
+        if q.method != "ocr":  # glyphs of a text layer that OCR replaced were not lost
+            self.unmapped += unmapped
+            self.recovered += recovered
+            self.named += named
         return lines, q
 
     @staticmethod
@@ -90,12 +106,15 @@ class _PageReader:
             return lines2, q2
         return lines, q
 
-    @staticmethod
-    def _clusters(raw, textpage, page, grids, q, number, read_glyph_clusters, page_lines):
-        glyphs, unmapped, recovered = read_glyph_clusters(raw, textpage.raw)
-        lines = page_lines(glyphs, grids)
-        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unmapped - recovered,
-                               method="clusters")
+    def _clusters(self, raw, textpage, page, grids, q, number, read_glyph_clusters):
+        from pipeline.readers.pdf_layout import page_lines
+
+        from pipeline.readers.pdf_layout import drop_overstruck, visible
+
+        glyphs, unmapped, recovered = read_glyph_clusters(raw, textpage.raw, self.placeholders)
+        glyphs = drop_overstruck(visible(glyphs, page.get_cropbox()))
+        lines, _, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
+        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unnamed, method="clusters")
         q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
         q2.verdict = pagecheck.assess(q2)
         return lines, q2
@@ -200,6 +219,9 @@ def _warnings(reader: _PageReader, quality: list[pagecheck.PageQuality]) -> list
                         f"({figs})")
     if reader.recovered:
         warnings.append(f"{reader.recovered} glyph(s) without a Unicode mapping recovered from the font family")
-    if reader.unmapped - reader.recovered:
-        warnings.append(f"{reader.unmapped - reader.recovered} glyph(s) without a Unicode mapping dropped")
+    if reader.named:
+        warnings.append(f"{reader.named} glyph(s) without a Unicode mapping named from the words around them")
+    if reader.unmapped - reader.recovered - reader.named:
+        warnings.append(f"{reader.unmapped - reader.recovered - reader.named} glyph(s) without a Unicode "
+                        "mapping dropped")
     return warnings

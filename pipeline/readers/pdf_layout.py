@@ -55,6 +55,25 @@ def _font_name(raw, textpage, i: int) -> str:
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
 
 
+PLACEHOLDER_BASE = 0xE000  # placeholders for unnamed glyphs: U+E000.. (the Thai PUA repairs use U+F700..)
+
+
+def _unmapped(raw, textpage, i: int, ch: str, placeholders: dict[tuple[str, int], str] | None,
+              ) -> tuple[str | None, int]:
+    """A glyph without a Unicode mapping: (its character from the font family's table, 1), else
+    (its placeholder, 0) when placeholders are kept, else (None, 0): dropped."""
+    font = _font_name(raw, textpage, i)
+    fixed = _recover(font, ord(ch))
+    if fixed is not None:
+        return fixed, 1
+    if placeholders is None or len(placeholders) >= 0x1000:
+        return None, 0
+    key = (font, ord(ch))
+    if key not in placeholders:
+        placeholders[key] = chr(PLACEHOLDER_BASE + len(placeholders))
+    return placeholders[key], 0
+
+
 def _recover(font: str, code: int) -> str | None:
     family = font.split("+", 1)[-1]
     for pattern, table in _CID_TABLES:
@@ -91,8 +110,12 @@ def _char_origin():
     return ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.c_int, vp, vp)(("FPDFText_GetCharOrigin", _libs["pdfium"]))
 
 
-def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
+def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                ) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
+
+    With `placeholders`, a glyph without a Unicode mapping that no table recovers is kept as a
+    Private-Use placeholder, one per (font, code), for `unmapped.decode` to name; else it is dropped.
 
     One ctypes call per glyph: the loose box (advance width x font ascent..descent) gives the
     gap to the next glyph, the line and, for a mark, the base it sits over.
@@ -130,11 +153,11 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
             # Outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping.
             if raw.FPDFText_HasUnicodeMapError(textpage, i):
                 unmapped += 1
-                fixed = _recover(_font_name(raw, textpage, i), ord(ch))
+                fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
                 if fixed is None:
                     continue
                 ch = fixed
-                recovered += 1
+                recovered += known
         get_box(handle, i, prect)
         left, top, right, bottom = unpack(rect)
         if explicit and top == bottom:
@@ -145,6 +168,32 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     if height is not None:
         glyphs = _on_baselines(handle, glyphs, indices, height)
     return glyphs, unmapped, recovered
+
+
+def visible(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> list[Glyph]:
+    """Glyphs that fall on the page (its crop box: left, bottom, right, top). A text layer may
+    also be drawn off the page, where no reader sees it (the Budget Bureau's covers carry each
+    title a second time at negative x, which read as `เเออกกสสาารร`)."""
+    left, bottom, right, top = box
+    if all(left - 1 <= g[LEFT] and g[RIGHT] <= right + 1 for g in glyphs) and \
+            all(bottom - 1 <= g[MID] <= top + 1 for g in glyphs):
+        return glyphs
+    return [g for g in glyphs if g[RIGHT] > left and g[LEFT] < right and bottom < g[MID] < top]
+
+
+def drop_overstruck(glyphs: list[Glyph]) -> list[Glyph]:
+    """A text drawn twice a hair apart (a shadow or fake bold: the Budget Bureau's covers draw each
+    title again 0.4 pt right and 0.5 pt down) reads `เเออกกสสาารร`; the second stroke goes. Two
+    real letters, even the same one twice (`กก`), are an advance apart, not a fifth of a letter."""
+    order = sorted(range(len(glyphs)), key=lambda k: (glyphs[k][CH], glyphs[k][LEFT]))
+    drop: set[int] = set()
+    for a, b in itertools.pairwise(order):
+        ga, gb = glyphs[a], glyphs[b]
+        near = 0.2 * ga[SIZE]
+        if (ga[CH] == gb[CH] and not ga[SPACE] and gb[LEFT] - ga[LEFT] < near
+                and abs(ga[MID] - gb[MID]) < near and a not in drop):
+            drop.add(max(a, b))
+    return [g for k, g in enumerate(glyphs) if k not in drop] if drop else glyphs
 
 
 def _inked_above(raw, textpage, i: int) -> bool:
@@ -537,7 +586,8 @@ def drop_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
 
 
 
-def read_glyph_clusters(raw, textpage) -> tuple[list[Glyph], int, int]:
+def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                        ) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page, with each /ActualText span read as one unit: the second strategy
     for pages whose first reading fails the self-check (`pagecheck`).
 
@@ -570,11 +620,11 @@ def read_glyph_clusters(raw, textpage) -> tuple[list[Glyph], int, int]:
             continue
         if not explicit and ch not in _PLAIN and raw.FPDFText_HasUnicodeMapError(textpage, i):
             unmapped += 1
-            fixed = _recover(_font_name(raw, textpage, i), ord(ch))
+            fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
             if fixed is None:
                 continue
             ch = fixed
-            recovered += 1
+            recovered += known
         get_box(handle, i, prect)
         left, top, right, bottom = _RECT.unpack_from(rect)
         if explicit and top == bottom:
