@@ -107,9 +107,7 @@ class _PageReader:
         return lines, q
 
     def _clusters(self, raw, textpage, page, grids, q, number, read_glyph_clusters):
-        from pipeline.readers.pdf_layout import page_lines
-
-        from pipeline.readers.pdf_layout import drop_overstruck, visible
+        from pipeline.readers.pdf_layout import drop_overstruck, page_lines, visible
 
         glyphs, unmapped, recovered = read_glyph_clusters(raw, textpage.raw, self.placeholders)
         glyphs = drop_overstruck(visible(glyphs, page.get_cropbox()))
