@@ -266,7 +266,7 @@ def normalize_text(text: str) -> str:
 
 # --- damage accounting -----------------------------------------------------------------
 
-_DAMAGE_PATTERNS = {
+DAMAGE_PATTERNS = {
     "orphan_mark": re.compile(f"(?:^|(?<=[^\u0e01-\u0e2e\u0e30-\u0e4e]))[{COMBINING}]", re.M),
     "sara_am": re.compile(
         f"{NIKHAHIT}{SARA_AA}|{SARA_AA}{NIKHAHIT}|{SARA_AM}{SARA_AA}|{NIKHAHIT}[{TONE_MARKS}]{SARA_AA}"),
@@ -279,7 +279,7 @@ _THAI_CHAR = re.compile("[\u0e00-\u0e7f]")
 
 def thai_damage(text: str) -> dict[str, float]:
     """Counts of extraction damage, and `per_1000` Thai characters."""
-    counts: dict[str, float] = {k: len(p.findall(text)) for k, p in _DAMAGE_PATTERNS.items()}
+    counts: dict[str, float] = {k: len(p.findall(text)) for k, p in DAMAGE_PATTERNS.items()}
     thai = len(_THAI_CHAR.findall(text))
     total = sum(counts.values())
     counts["total"] = total

@@ -76,12 +76,12 @@ class _PageReader:
             grids = page_grids(page) if glyphs else None
             lines, named, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
             text = "\n".join(lines)
-            q = pagecheck.measure(normalize_text(text), number, len(glyphs), unnamed)
+            q = pagecheck.measure(text, number, len(glyphs), unnamed)
             paths = 0
             if pagecheck.needs_ink(q, text):
                 q.image_cover, q.invisible_text, paths = pagecheck.ink(page)
             q.verdict = pagecheck.assess(q)
-            if q.verdict in ("doubtful", "garbage") and glyphs:
+            if glyphs and pagecheck.worth_second_reading(q):
                 lines, q = self._better(lines, q, lambda: self._clusters(raw, textpage, page, grids, q, number,
                                                                            read_glyph_clusters))
         finally:

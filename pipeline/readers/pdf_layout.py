@@ -174,9 +174,11 @@ def visible(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> list
     """Glyphs that fall on the page (its crop box: left, bottom, right, top). A text layer may
     also be drawn off the page, where no reader sees it (the Budget Bureau's covers carry each
     title a second time at negative x, which read as `เเออกกสสาารร`)."""
+    if not glyphs:
+        return glyphs
     left, bottom, right, top = box
-    if all(left - 1 <= g[LEFT] and g[RIGHT] <= right + 1 for g in glyphs) and \
-            all(bottom - 1 <= g[MID] <= top + 1 for g in glyphs):
+    _, lefts, rights, _, mids, _ = zip(*glyphs, strict=True)  # columns: min/max at C speed
+    if min(lefts) >= left - 1 and max(rights) <= right + 1 and min(mids) >= bottom - 1 and max(mids) <= top + 1:
         return glyphs
     return [g for g in glyphs if g[RIGHT] > left and g[LEFT] < right and bottom < g[MID] < top]
 
