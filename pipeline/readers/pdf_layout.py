@@ -518,13 +518,18 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
         return []
     bases.sort(key=_neg_mid)
     lines: list[list[Glyph]] = []
-    ref_y = ref_size = 0.0
+    ref_y = ref_size = last_y = last_size = 0.0
     for g in bases:
-        size = g[SIZE]
-        if not lines or ref_y - g[MID] > 0.4 * (size if size < ref_size else ref_size):
+        size, mid = g[SIZE], g[MID]
+        # a new line when the glyph is below both the line's first (highest) glyph and the one
+        # just before it: a tall glyph box (LibreOffice's `ำ` with its tone, 17 pt over 9 pt
+        # letters) starts the line higher than its letters, and is not a line of its own
+        if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
+                         and last_y - mid > 0.4 * (size if size < last_size else last_size)):
             lines.append([])
-            ref_y, ref_size = g[MID], g[SIZE]
+            ref_y, ref_size = mid, size
         lines[-1].append(g)
+        last_y, last_size = mid, size
     for line in lines:
         line.sort(key=_left)
     lefts = [[g[LEFT] for g in line] for line in lines]
