@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors import outcomes
+from extractors import outcomes, structured
 from pipeline.model import Document, Mention
 from pipeline.thai import fold_digits
 
@@ -206,7 +206,8 @@ def _tables(folded: str) -> list[Candidate]:
     header: dict[str, int] | None = None
     for start, line in lines:
         if "|" not in line:
-            header = None
+            if line.strip():  # a blank line between rows (a web page's <tr>s) keeps the table going
+                header = None
             continue
         cells = _cells(line, start)
         texts = [folded[a:b] for a, b in cells]
@@ -286,8 +287,10 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             same_line_end = folded.find("\n", c.end)
             same_line_end = len(folded) if same_line_end < 0 else same_line_end
             for p in inside:
-                label_before = folded[max(0, p[0] - 40):p[0]]
+                # the result label may sit further back on the phrase's line, before an empty
+                # tick box's option (ผลการดำเนินงาน ☐ ไม่บรรลุค่าเป้าหมาย ☑ บรรลุค่าเป้าหมาย)
                 line_start = folded.rfind("\n", 0, p[0]) + 1
+                label_before = folded[max(0, min(p[0] - 40, max(line_start, p[0] - 120))):p[0]]
                 line_end = folded.find("\n", p[1])
                 alone = not folded[line_start:p[0]].strip(" -•:(") and \
                     not folded[p[1]:len(folded) if line_end < 0 else line_end].strip(" .)")
@@ -332,4 +335,4 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             "number": text[slice(*c.number_span)] if c.number_span else c.number,
             "name": name, "outcome": outcome, "outcome_text": outcome_text,
             "target": c.target, "result": c.result}, f"{NAME}/{VERSION}"))
-    return found, []
+    return structured.merge(doc, found), []  # KPI tables read from the document's blocks

@@ -7,6 +7,7 @@ import functools
 import glob
 import hashlib
 import os
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -14,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import PIPELINE_VERSION
-from pipeline.readers import READERS
+from pipeline.model import ReadError
+from pipeline.readers import MAX_FILE_BYTES, READERS, open_regular
 from pipeline.run import run_document
 
 
@@ -29,11 +31,29 @@ def discover(inputs: list[str] | str) -> list[str]:
             p = Path(m)
             if p.is_dir():
                 for f in sorted(p.rglob("*")):
-                    if f.is_file() and f.suffix.lower() in READERS:
+                    # not only regular files: a FIFO or a link to a device named like a report
+                    # is listed, so that the reader refuses it by name (a `failures` row)
+                    if f.suffix.lower() in READERS and not f.is_dir():
                         found[str(f)] = None
             elif p.is_file() or not glob.has_magic(item):
                 found[str(p)] = None  # a missing named file fails visibly later, it is not skipped
     return list(found)
+
+
+def in_scope(path: str, inputs: list[str] | str) -> bool:
+    """Whether an absolute path is one the inputs name (a file, under a folder, or matching a
+    glob): how an ingest tells which stored documents it is responsible for (gone sources)."""
+    import fnmatch
+
+    for item in [inputs] if isinstance(inputs, str) else inputs:
+        if glob.has_magic(item):
+            if fnmatch.fnmatchcase(path, os.path.abspath(item)):
+                return True
+        else:
+            root = os.path.abspath(item)
+            if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+                return True
+    return False
 
 
 def file_doc_id(path: str) -> str | None:
@@ -44,6 +64,8 @@ def file_doc_id(path: str) -> str | None:
         st = os.stat(path)
     except OSError:
         return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+        return None  # never read: the reader refuses it, by name, before reading a byte
     return _digest(path, st.st_size, st.st_mtime_ns)
 
 
@@ -51,10 +73,13 @@ def file_doc_id(path: str) -> str | None:
 def _digest(path: str, _size: int, _mtime_ns: int) -> str | None:
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as f:
-            while chunk := f.read(1 << 20):
+        fd, _ = open_regular(path)
+        with os.fdopen(fd, "rb") as f:
+            left = MAX_FILE_BYTES + 1
+            while left > 0 and (chunk := f.read(min(1 << 20, left))):
                 h.update(chunk)
-    except OSError:
+                left -= len(chunk)
+    except (OSError, ReadError):
         return None
     return "sha256:" + h.hexdigest()
 

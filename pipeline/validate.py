@@ -17,9 +17,10 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-OUTCOMES = ["achieved", "not_achieved", "in_progress"]
+OUTCOMES = ["achieved", "not_achieved", "in_progress", "not_started"]
 ROLES = ["budget", "disbursed", "planned_disbursement", "other"]
 LABELS = ["ORG", "PERSON", "LOCATION"]
 GRANULARITIES = ["day", "month", "year"]
@@ -36,6 +37,8 @@ def _is_int(v: Any) -> bool:
 
 
 def _is_number(v: Any) -> bool:
+    if isinstance(v, Decimal):  # money: storage makes amounts exact decimals
+        return v.is_finite()
     return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
 
 
@@ -96,8 +99,8 @@ SCHEMAS: dict[str, Table] = {
         outcome=Column((_one_of(OUTCOMES),), nullable=True),
     ),
     "dates": _mention(
-        (("start is not after end", lambda r: r["start"] <= r["end"]),),
-        start=_DATE, end=_DATE, granularity=Column((_one_of(GRANULARITIES),)),
+        (("start is not after end", lambda r: r["start_date"] <= r["end_date"]),),
+        start_date=_DATE, end_date=_DATE, granularity=Column((_one_of(GRANULARITIES),)),
     ),
     "budgets": _mention(
         amount=Column((("finite number >= 0", lambda v: _is_number(v) and 0 <= v < 1e16),)),

@@ -47,7 +47,7 @@ if __name__ == "__main__":
     pool = ExtractionPool(2)
     print(pool.extract([sys.argv[1]])[0]["status"], flush=True)
     pool.extract([sys.argv[1]])
-    print(" ".join(str(pid) for pid in pool._executor._processes), flush=True)
+    print(" ".join(str(pid) for pid in pool.pids()), flush=True)
     time.sleep(600)
 """
 
@@ -88,20 +88,83 @@ def _alive(pid):
         return False
 
 
-def _worker_state():
-    import gc
-    import sys
-
-    return gc.get_freeze_count(), "spacy" in sys.modules
-
-
 def test_pool_workers_are_forked_from_the_warm_fork_server():
     pool = ExtractionPool(1)
     try:
         pool.extract([str(SAMPLES / "003_9c2777eec267e8c4.txt")])
-        frozen, spacy_loaded = pool._executor.submit(_worker_state).result()
+        frozen, spacy_loaded, _ = pool.probe()
     finally:
         pool.close()
     # objects frozen by pipeline/warm.py after loading the extractors: the worker inherited them
     print(f"\nworker inherited {frozen} frozen objects from the fork server")
     assert spacy_loaded and frozen > 10_000
+
+
+def _slow_txt(path, seconds_hint: int = 1):
+    """A text report that takes a few seconds to extract (many indicator lines)."""
+    line = "ตัวชี้วัดที่ {n} ร้อยละของโครงการที่แล้วเสร็จตามแผน เป้าหมาย ร้อยละ 80 ผล 85 สำเร็จ งบประมาณ 1,200,000 บาท\n"
+    path.write_text("".join(line.format(n=n) for n in range(1, 6000 * seconds_hint)), "utf-8")
+    return str(path)
+
+
+def test_pool_worker_killed_midway_its_document_fails_the_batch_goes_on(tmp_path):
+    import os
+    import signal
+    import threading
+    import time
+
+    small = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    slow = _slow_txt(tmp_path / "slow.txt", 3)
+    batch = [small[0], slow, *small[1:]]
+    pool = ExtractionPool(1)
+    try:
+        pool.probe()  # warm and idle
+        (victim,) = pool.pids()
+        out = {}
+        t = threading.Thread(target=lambda: out.update(records=pool.extract(batch)))
+        t.start()
+        time.sleep(1.0)  # the first sample takes ~0.05 s: the worker is on the slow one
+        os.kill(victim, signal.SIGKILL)
+        t.join(120)
+        records = out["records"]
+        assert [r["source"] for r in records] == batch  # nothing lost, order kept
+        failed = [r for r in records if r["status"] == "failed"]
+        print(f"\nafter kill -9 of worker {victim}: {len(records) - len(failed)} of {len(batch)} read, "
+              f"failed: {[(r['source'], r['error']) for r in failed]}")
+        assert [r["source"] for r in failed] == [slow]
+        assert "died" in failed[0]["error"] and "SIGKILL" in failed[0]["error"]
+        assert pool.replaced == 1 and pool.pids() and victim not in pool.pids()
+        assert pool.extract(small[:1])[0]["status"] == "ok"  # the replacement works
+    finally:
+        pool.close()
+
+
+def test_pool_document_over_its_deadline_fails_naming_the_limit(tmp_path):
+    import time
+
+    from pipeline.pool import Limits
+
+    slow = _slow_txt(tmp_path / "slow.txt", 3)
+    good = str(SAMPLES / "003_9c2777eec267e8c4.txt")
+    pool = ExtractionPool(1, Limits(doc_timeout=0.5))
+    try:
+        pool.probe()
+        t0 = time.monotonic()
+        records = pool.extract([slow, good])
+        took = time.monotonic() - t0
+    finally:
+        pool.close()
+    print(f"\nslow document stopped at its 0.5 s deadline; batch of 2 took {took:.2f} s")
+    assert records[0]["status"] == "failed" and "time limit (0.5 s" in records[0]["error"]
+    assert records[1]["status"] == "ok"
+    assert took < 3
+
+
+def test_pool_workers_run_under_the_memory_limit():
+    from pipeline.pool import Limits
+
+    pool = ExtractionPool(1, Limits(memory_bytes=900 << 20))
+    try:
+        assert pool.probe()[2] == 900 << 20
+    finally:
+        pool.close()

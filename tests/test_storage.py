@@ -44,7 +44,7 @@ def test_storage_rows_match_records_and_rerun_never_duplicates(tmp_path, records
     assert set(frames) == set(storage.TABLES)
     budgets = frames["budgets"]
     assert set(budgets["role"]) <= {"budget", "disbursed", "planned_disbursement", "other"}
-    assert (frames["dates"]["start"] <= frames["dates"]["end"]).all()
+    assert (frames["dates"]["start_date"] <= frames["dates"]["end_date"]).all()
 
 
 def test_storage_failed_write_leaves_previous_rows(tmp_path, records):
@@ -163,7 +163,7 @@ BROKEN_ROWS = [
     ("indicators", {"page": 0}, "page integer >= 1"),
     ("indicators", {"position": -1}, "position integer >= 0"),
     ("indicators", {"text": None}, "text not null"),
-    ("dates", {"start": "2566-01-01"}, "start is a date"),
+    ("dates", {"start_date": "2566-01-01"}, "start_date is a date"),
     ("dates", {"granularity": "week"}, "granularity in day"),
     ("budgets", {"amount": float("inf")}, "amount finite number"),
     ("budgets", {"amount": "233000"}, "amount finite number"),
@@ -190,18 +190,6 @@ def test_validation_rejects_each_broken_rule(records, table, change, reason):
 def test_validation_reversed_date_range_is_rejected(records):
     from pipeline.validate import rejected_rows
 
-    row = next(r for rec in records for r in storage.mention_rows(rec, "dates") if r["start"] < r["end"])
-    assert rejected_rows("dates", [{**row, "start": row["end"], "end": row["start"]}]) == {0: "start is not after end"}
-
-
-def test_storage_source_path_index_is_added_to_an_existing_database(tmp_path):
-    from sqlalchemy import inspect, text
-
-    url = _sqlite(tmp_path)
-    eng = storage.engine_for(url)
-    with eng.begin() as conn:  # a database made before the index existed
-        conn.execute(text("DROP INDEX ix_documents_source_path"))
-    storage.dispose_engines()
-    eng = storage.engine_for(url)
-    indexes = {ix["name"]: ix["column_names"] for ix in inspect(eng).get_indexes("documents")}
-    assert indexes.get("ix_documents_source_path") == ["source_path"]
+    row = next(r for rec in records for r in storage.mention_rows(rec, "dates") if r["start_date"] < r["end_date"])
+    swapped = {**row, "start_date": row["end_date"], "end_date": row["start_date"]}
+    assert rejected_rows("dates", [swapped]) == {0: "start is not after end"}

@@ -57,14 +57,28 @@ class _PageReader:
         self.placeholders: dict[tuple[str, int], str] = {}
         self.solved: dict[str, str] = {}
 
-    def _name_unmapped(self, lines: list[str], unmapped: int, recovered: int) -> tuple[list[str], int, int]:
-        """(lines with unnamed glyphs named or dropped, glyphs named, glyphs still without a name)."""
+    def _name_unmapped(self, items: list, unmapped: int, recovered: int) -> tuple[list, int, int]:
+        """(the page's items with unnamed glyphs named or dropped, glyphs named, glyphs still
+        without a name). Solved on the whole page's text, then applied item by item (a table
+        keeps its cells)."""
         if unmapped == recovered:
-            return lines, 0, 0
+            return items, 0, 0
         from pipeline.readers import unmapped as unmapped_glyphs
+        from pipeline.readers.pdf_layout import PageItem
 
-        text, named, _ = unmapped_glyphs.decode("\n".join(lines), self.solved)
-        return text.split("\n"), named, unmapped - recovered - named
+        _, named, _ = unmapped_glyphs.decode("\n".join(items), self.solved)
+
+        def name(text: str) -> str:
+            return unmapped_glyphs.apply(text, self.solved)
+
+        out = []
+        for item in items:
+            if getattr(item, "kind", "") == "table":
+                rows = [[dataclasses.replace(c, text=name(c.text)) for c in row] for row in item.rows]
+                out.append(PageItem.table(rows, item.xs, item.y))
+            else:
+                out.append(PageItem.text_item(name(item), getattr(item, "y", 0.0)))
+        return out, named, unmapped - recovered - named
 
     def read(self, raw, page, number: int) -> tuple[list[str], pagecheck.PageQuality]:
         from pipeline.readers.pdf_layout import page_grids, page_lines, read_glyph_clusters, read_glyphs, visible
@@ -132,8 +146,10 @@ class _PageReader:
             self.ocr_missing = reason
             return None
         _progress(f"{self.path}: OCR of page {number}")
+        from pipeline.readers.pdf_layout import PageItem
+
         got = ocr.ocr_page(page)
-        lines = [ln for ln in got.text.splitlines() if ln.strip()]
+        lines = [PageItem.text_item(ln) for ln in got.text.splitlines() if ln.strip()]
         q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, method="ocr")
         q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
         q2.ocr_confidence = got.confidence
@@ -147,7 +163,7 @@ def read_pdf(path: str, data: bytes) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from pipeline.readers.pdf_layout import drop_running_lines
+    from pipeline.readers.pdf_layout import drop_running_lines, join_pages, page_text_blocks
 
     if not data:
         raise ReadError("PDF file is empty (0 bytes)")
@@ -162,7 +178,7 @@ def read_pdf(path: str, data: bytes) -> Document:
                             "unprotected copy") from e
         raise ReadError(f"PDF is damaged or truncated and cannot be opened ({msg})") from e
     reader = _PageReader(path, ocr_enabled())
-    pages: list[list[str]] = []
+    pages: list[list] = []  # each page's items (pdf_layout.PageItem)
     quality: list[pagecheck.PageQuality] = []
     try:
         for i in range(len(pdf)):
@@ -190,7 +206,8 @@ def read_pdf(path: str, data: bytes) -> Document:
         raise ReadError("PDF has no usable text layer on any page, and OCR found no readable text")
     if dropped:
         warnings.append(f"{dropped} running header/footer/page-number line(s) left out")
-    doc = finish(path, data, "pdf", "", warnings, page_texts=["\n".join(p) for p in pages])
+    texts, blocks = zip(*(page_text_blocks(p) for p in join_pages(pages)), strict=True)
+    doc = finish(path, data, "pdf", "", warnings, page_texts=list(texts), page_blocks=list(blocks))
     return dataclasses.replace(doc, pages_quality=tuple(q.as_record() for q in quality))
 
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.model import Block, Cell
+from pipeline.readers.common import TextBuilder
 from pipeline.thai import COMBINING, mark_rank
 
 _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
@@ -110,6 +112,27 @@ def _char_origin():
     return ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.c_int, vp, vp)(("FPDFText_GetCharOrigin", _libs["pdfium"]))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _pair_surrogates(codes: list[int]) -> tuple[str, int]:
+    """pdfium's per-character codes, one per character index, as text of the same length: a
+    glyph outside the BMP comes as two UTF-16 halves, joined at the first index (NUL, which the
+    glyph loop skips, at the second); a lone half is a NUL too. Returns (text, lone halves)."""
+    out = [chr(c) if c < 0xD800 or c > 0xDFFF else "\x00" for c in codes]
+    lone = 0
+    i = 0
+    while i < len(codes):
+        c = codes[i]
+        if 0xD800 <= c <= 0xDBFF and i + 1 < len(codes) and 0xDC00 <= codes[i + 1] <= 0xDFFF:
+            out[i] = chr(0x10000 + ((c - 0xD800) << 10) + (codes[i + 1] - 0xDC00))
+            i += 2
+            continue
+        lone += 0xD800 <= c <= 0xDFFF
+        i += 1
+    return "".join(out), lone
+
+
 def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
                 ) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
@@ -127,9 +150,10 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
         return [], 0, 0
     buf = (ctypes.c_ushort * (n + 1))()
     got = raw.FPDFText_GetText(textpage, 0, n, buf)
-    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "replace")
-    if len(text) != n:  # surrogate pairs: fall back to one call per character
-        text = "".join(chr(raw.FPDFText_GetUnicode(textpage, i)) for i in range(n))
+    text = bytes(buf)[: max(got - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    lone = 0
+    if len(text) != n or _SURROGATE.search(text):  # pairs or lone halves: one call per character
+        text, lone = _pair_surrogates([raw.FPDFText_GetUnicode(textpage, i) for i in range(n)])
     rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
     prect = ctypes.addressof(rect)
     handle = ctypes.cast(textpage, ctypes.c_void_p).value
@@ -138,7 +162,7 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
     glyphs: list[Glyph] = []
     indices: list[int] = []  # each glyph's character index, for the rare second pass below
     append, append_index = glyphs.append, indices.append
-    unmapped = recovered = 0
+    unmapped, recovered = lone, 0  # a lone surrogate half counts as a glyph without a mapping
     for i, ch in enumerate(text):
         explicit = False
         if ch in _PLAIN:  # Thai, ASCII, typographic punctuation: the fast path
@@ -325,11 +349,25 @@ _LIST_START = re.compile(r"^(?:[\d๐-๙]+(?:\.[\d๐-๙]+)*[.)]|\([\d๐-๙]
 _THAI = re.compile("[\u0e00-\u0e7f]")
 
 
+def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
+    """`ln`'s first word would not have fitted after `prev` before the right edge: the line
+    was wrapped there (a long Thai word wraps a line far from the margin)."""
+    first = ln.text.split(" ", 1)[0]
+    first_width = (ln.x1 - ln.x0) * len(first) / len(ln.text)
+    if not prev.ends_space and _THAI.match(prev.text[-1]) and _THAI.match(first):
+        # Thai breaks between dictionary words, not at spaces: the word carried over may be
+        # shorter than the run up to the next space (or that run may have been split by a
+        # stray space), so take a typical word, two letter heights, as the least it needed
+        first_width = max(first_width, 2.0 * ln.size)
+    return prev.x1 + min(first_width, 4 * ln.size) + 0.55 * prev.size > right
+
+
 def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     """Lines of one paragraph that the PDF wrapped at the right margin are one line again.
 
-    A line is a wrap when it runs to the text's right edge (within 1.5 letter heights) and the
-    next line follows at line spacing and does not start a list item. Thai is written without
+    A line is a wrap when the next line's first word would not have fitted before the text's
+    right edge (Thai runs words together, so that word may be long), the next line follows at
+    line spacing and does not start a list item. Thai is written without
     spaces between words, so a wrap between two Thai letters joins with nothing, unless the
     line ended on a space glyph. With keep_y, lines that were joined leave an empty string so
     the result stays aligned with `lines` (the caller drops empties).
@@ -343,9 +381,14 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     out: list[str] = []
     slots: list[int] = []
     prev: Line | None = None
+    # the page's line pitch (its tightest common gap between lines, not the median, which may
+    # be the gap between paragraphs): double spacing puts wrapped lines further apart than twice
+    # the glyph height
+    gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y > 0.8 * a.size)
+    pitch = 1.15 * gaps[len(gaps) // 10] if len(gaps) >= 5 else 0.0
     for ln in lines:
-        wraps = (prev is not None and prev.x1 >= right - 1.5 * prev.size
-                 and 0 < prev.y - ln.y <= 2.2 * max(prev.size, ln.size)
+        wraps = (prev is not None and _would_not_fit(prev, ln, right)
+                 and 0 < prev.y - ln.y <= (pitch or 2.2 * max(prev.size, ln.size))
                  and not _LIST_START.match(ln.text) and not out[-1].endswith((":", "|")))
         if wraps:
             joiner = "" if (not prev.ends_space and _THAI.match(out[-1][-1]) and _THAI.match(ln.text[0])) else " "
@@ -360,11 +403,49 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     return [out[k] if k >= 0 else "" for k in slots]
 
 
-def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str]:
-    """The page's lines top to bottom; a ruled table reads row by row as `cell | cell |`."""
+class PageItem(str):
+    """One item of a page in reading order: its text (a paragraph, a list item, or a table's
+    rows as `cell | cell |` lines) is the string itself, so running-line removal treats it as
+    a line; a table also keeps its rows of cells for the blocks."""
+
+    kind: str = "paragraph"
+    number: str | None = None
+    y: float = 0.0  # where on the page it starts (a running header sits at the same place on every page)
+    rows: list[list[TableCell]]
+    xs: list[float]
+
+    @classmethod
+    def text_item(cls, text: str, y: float = 0.0) -> PageItem:
+        item = cls(text)
+        item.y = y
+        m = _LIST_START.match(text)
+        if m:
+            item.kind, item.number = "list_item", m.group().rstrip(".)") if m.group()[0].isdigit() else m.group()
+        return item
+
+    @classmethod
+    def table(cls, rows: list[list[TableCell]], xs: list[float], y: float = 0.0) -> PageItem:
+        item = cls("\n".join(" | ".join(c.text for c in row) + " |" for row in rows))
+        item.kind, item.rows, item.xs, item.y = "table", rows, xs, y
+        return item
+
+
+@dataclass
+class TableCell:
+    text: str
+    col: int
+    col_span: int = 1
+    row_span: int = 1
+
+
+def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[PageItem]:
+    """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
+    ruled tables read cell by cell (a merged cell once, its lines joined)."""
     if not grids:
-        return join_wrapped(_lines(glyphs))
-    blocks: list[tuple[float, str]] = []
+        lines = _lines(glyphs)
+        return [PageItem.text_item(t, ln.y) for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
+    grids = [_with_open_last_row(grid, glyphs) for grid in grids]
+    blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
     # the cell of every glyph of every page with a table: bisect on the grid's edges, inlined
@@ -382,30 +463,125 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str
         else:
             free.append(g)
     free_lines = _lines(free)
-    blocks.extend(zip([ln.y for ln in free_lines], join_wrapped(free_lines, keep_y=True), strict=False))
+    blocks.extend((ln.y, PageItem.text_item(t, ln.y)) for ln, t in
+                  zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
-        rows = []
-        for r in range(len(grid.ys) - 1):
-            row = [" ".join(ln.text for ln in _lines(table.get((r, c), []))) for c in range(len(grid.xs) - 1)]
-            if any(row):
-                rows.append(" | ".join(row) + " |")
+        rows = grid.rows(table)
         if rows:
-            blocks.append((grid.ys[0], "\n".join(rows)))
+            blocks.append((grid.ys[0], PageItem.table(rows, grid.xs, grid.ys[0])))
     blocks.sort(key=lambda b: -b[0])
     return [t for _, t in blocks if t]
 
 
+def _with_open_last_row(grid: Grid, glyphs: list[Glyph]) -> Grid:
+    """The grid with one more row when the line just under its bottom rule is a row whose
+    bottom rule is missing (the last row of a page of an Excel export): text within one row's
+    height below the table, in two or more of its columns, and no run of text crossing a
+    column edge (a paragraph under the table runs across them)."""
+    ys, xs = grid.ys, grid.xs
+    if len(xs) < 4:
+        return grid
+    heights = sorted(ys[i] - ys[i + 1] for i in range(len(ys) - 1))
+    h = heights[len(heights) // 2]
+    bottom = ys[-1]
+    band = sorted((g for g in glyphs if g[CH] not in _COMBINING and bottom - 1.2 * h < g[MID] < bottom
+                   and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]), key=_left)
+    if not band:
+        return grid
+    top = max(band, key=_mid)
+    band = [g for g in band if top[MID] - g[MID] < 0.6 * top[SIZE]]  # its first line only
+    inner = xs[1:-1]
+    for a, b in itertools.pairwise(band):
+        k = bisect.bisect_right(inner, a[RIGHT] - 0.5)
+        if k < len(inner) and inner[k] < b[LEFT] + 0.5 and b[LEFT] - a[RIGHT] < 0.3 * a[SIZE]:
+            return grid  # text runs across a column edge: not a row of this table
+    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in band for x in inner):
+        return grid
+    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in band}) < 2:
+        return grid
+    low = min(g[MID] - g[SIZE] / 2 for g in band) - 1
+    v_cover = [[*cover, (low, bottom)] if any(a - 2 <= bottom <= b + 2 for a, b in cover) else cover
+               for cover in (grid.v_cover or [[] for _ in xs])]
+    return Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []])
+
+
+def _cell_text(glyphs: list[Glyph], right: float) -> str:
+    """A cell's lines: a line whose first word would not have fitted at the end of the line
+    above was wrapped there (Thai joins with nothing, as `join_wrapped`); otherwise the line
+    above ended short on purpose and a new line (an item of a list in the cell) begins."""
+    lines = _lines(glyphs)
+    if not lines:
+        return ""
+    out = lines[0].text
+    for prev, ln in itertools.pairwise(lines):
+        if _would_not_fit(prev, ln, right) and not _LIST_START.match(ln.text):
+            thai = not prev.ends_space and _THAI.match(out[-1]) and _THAI.match(ln.text[0])
+            out += ("" if thai else " ") + ln.text
+        else:
+            out += "\n" + ln.text
+    return out
+
+
 @dataclass
 class Grid:
-    """A ruled table: column edges left to right, row edges top to bottom (page space, y up)."""
+    """A ruled table: column edges left to right, row edges top to bottom (page space, y up),
+    and where the rules run: `v_cover[i]` the (y0, y1) stretches ruled at xs[i], `h_cover[j]`
+    the (x0, x1) stretches ruled at ys[j]. A missing stretch between two grid cells merges them."""
 
     xs: list[float]
     ys: list[float]
+    v_cover: list[list[tuple[float, float]]] = field(default_factory=list)
+    h_cover: list[list[tuple[float, float]]] = field(default_factory=list)
     neg_ys: list[float] = field(init=False)  # ys negated, ascending, for bisect
 
     def __post_init__(self) -> None:
         self.neg_ys = [-v for v in self.ys]
 
+    def _ruled(self, cover: list[tuple[float, float]], at: float) -> bool:
+        return not cover or any(a - 2 <= at <= b + 2 for a, b in cover)
+
+    def rows(self, table: dict[tuple[int, int], list[Glyph]]) -> list[list[TableCell]]:
+        """Rows of cells: grid cells with no rule between them are one (merged) cell, read once
+        in the row where it starts; rows with no text are left out."""
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        parent = list(range(n_rows * n_cols))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        v_cover = self.v_cover or [[] for _ in self.xs]
+        h_cover = self.h_cover or [[] for _ in self.ys]
+        for r in range(n_rows):
+            y = (self.ys[r] + self.ys[r + 1]) / 2
+            for c in range(n_cols - 1):
+                if not self._ruled(v_cover[c + 1], y):
+                    parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+        for r in range(n_rows - 1):
+            for c in range(n_cols):
+                x = (self.xs[c] + self.xs[c + 1]) / 2
+                if not self._ruled(h_cover[r + 1], x):
+                    parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+        spans: dict[int, list[int]] = {}  # root -> [r0, c0, r1, c1]
+        for r in range(n_rows):
+            for c in range(n_cols):
+                box = spans.setdefault(find(r * n_cols + c), [r, c, r, c])
+                box[2], box[3] = max(box[2], r), max(box[3], c)
+        glyphs_of: dict[int, list[Glyph]] = {}
+        for (r, c), gs in table.items():
+            glyphs_of.setdefault(find(r * n_cols + c), []).extend(gs)
+        by_row: dict[int, list[TableCell]] = {}
+        for root, (r0, c0, r1, c1) in spans.items():
+            text = _cell_text(glyphs_of.get(root, []), self.xs[c1 + 1])
+            by_row.setdefault(r0, []).append(TableCell(text, c0, c1 - c0 + 1, r1 - r0 + 1))
+        rows = []
+        for r in sorted(by_row):
+            row = sorted(by_row[r], key=lambda c: c.col)
+            if any(c.text for c in row):
+                rows.append(row)
+        return rows
 
 
 def _merge(values: list[float], tol: float = 2.0) -> list[float]:
@@ -414,6 +590,64 @@ def _merge(values: list[float], tol: float = 2.0) -> list[float]:
         if not out or v - out[-1] > tol:
             out.append(v)
     return out
+
+
+def _join_segments(rules: list[tuple[float, float, float]], tol: float = 3.0) -> list[tuple[float, float, float]]:
+    """Collinear rule segments that touch are one rule (a border drawn cell by cell)."""
+    out: list[tuple[float, float, float]] = []
+    for at, a, b in sorted(rules):
+        if out and at - out[-1][0] <= 1.5 and a <= out[-1][2] + tol:
+            if b > out[-1][2]:
+                out[-1] = (out[-1][0], out[-1][1], b)
+        else:
+            out.append((at, a, b))
+    return out
+
+
+def grids_from_rules(h_rules: list[tuple[float, float, float]],
+                     v_rules: list[tuple[float, float, float]], tol: float = 3.0) -> list[Grid]:
+    """Tables from thin rules: rules joined into lines, lines that cross grouped (union-find;
+    each vertical line looks only at the horizontal lines within its height, so a page of
+    thousands of rules stays near-linear), and one grid per group of >= 2 lines each way."""
+    hs = sorted(_join_segments(h_rules))  # by y, ascending
+    vs = _join_segments(v_rules)
+    if len(hs) < 2 or len(vs) < 2:
+        return []
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    h_ys = [h[0] for h in hs]
+    for j, (x, y0, y1) in enumerate(vs):
+        for i in range(bisect.bisect_left(h_ys, y0 - tol), bisect.bisect_right(h_ys, y1 + tol)):
+            _y, x0, x1 = hs[i]
+            if x0 - tol <= x <= x1 + tol:
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[b] = a
+    groups: dict[int, tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    grids = []
+    for g_h, g_v in groups.values():
+        xs = _merge([v[0] for v in g_v])
+        ys = sorted(_merge([h[0] for h in g_h]), reverse=True)
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        v_cover: list[list[tuple[float, float]]] = [[] for _ in xs]
+        for x, y0, y1 in g_v:
+            v_cover[min(range(len(xs)), key=lambda k: abs(xs[k] - x))].append((y0, y1))
+        h_cover: list[list[tuple[float, float]]] = [[] for _ in ys]
+        for y, x0, x1 in g_h:
+            h_cover[min(range(len(ys)), key=lambda k: abs(ys[k] - y))].append((x0, x1))
+        grids.append(Grid(xs, ys, v_cover, h_cover))
+    return grids
 
 
 @functools.cache
@@ -449,29 +683,7 @@ def page_grids(page) -> list[Grid]:
             h_rules.append(((top.value + bottom.value) / 2, left.value, right.value))
         elif w < 2.5 and h > 8:
             v_rules.append(((left.value + right.value) / 2, bottom.value, top.value))
-    if len(h_rules) < 2 or len(v_rules) < 2:
-        return []
-    # one grid per vertical stack of rules that share a left and right edge
-    grids: list[Grid] = []
-    h_rules.sort(key=lambda r: -r[0])
-    groups: list[list[tuple[float, float, float]]] = []
-    for r in h_rules:
-        for grp in groups:
-            if abs(grp[-1][1] - r[1]) < 3 and abs(grp[-1][2] - r[2]) < 3:
-                grp.append(r)
-                break
-        else:
-            groups.append([r])
-    for grp in groups:
-        if len(grp) < 2:
-            continue
-        top, bottom = grp[0][0], grp[-1][0]
-        x0, x1 = grp[0][1], grp[0][2]
-        xs = _merge([x for x, y0, y1 in v_rules if x0 - 3 <= x <= x1 + 3 and y0 < top + 3 and y1 > bottom - 3])
-        if len(xs) < 2:
-            continue
-        grids.append(Grid(xs, sorted(_merge([r[0] for r in grp]), reverse=True)))
-    return grids
+    return grids_from_rules(h_rules, v_rules)
 
 
 _COMBINING = frozenset(COMBINING)
@@ -480,6 +692,10 @@ _MARK_RANKS = {ch: mark_rank(ch) for ch in _COMBINING}
 
 def _neg_mid(g: Glyph) -> float:
     return -g[MID]
+
+
+def _mid(g: Glyph) -> float:
+    return g[MID]
 
 
 def _left(g: Glyph) -> float:
@@ -567,12 +783,14 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     return result
 
 
-def drop_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
+def drop_running_lines(pages: list[list[PageItem]]) -> tuple[list[list[PageItem]], int]:
     """Remove page numbers and headers/footers repeated at the top or bottom of most pages."""
-    def key(line: str) -> str:
-        return _DIGITS.sub("#", line.replace(" ", ""))
+    def key(line: str) -> tuple[str, int]:
+        # the same words at the same height: a line a page repeats in its running text (a
+        # "ผลการดำเนินงาน : …" line ending several pages) is not at the same place on each
+        return _DIGITS.sub("#", line.replace(" ", "")), round(getattr(line, "y", 0.0) / 6)
 
-    edge_keys: Counter[str] = Counter()
+    edge_keys: Counter[tuple[str, int]] = Counter()
     for lines in pages:
         for line in {*lines[:2], *lines[-2:]}:
             edge_keys[key(line)] += 1
@@ -666,3 +884,89 @@ def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] 
             recent = [*recent[-3:], (text, height, right, u[1], u[5][1])]
         glyphs.append((text, u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
     return glyphs, unmapped, recovered
+
+
+def _row_texts(row: list[TableCell]) -> list[str]:
+    return [" ".join(c.text.split()) for c in row]
+
+
+def _column_map(head: PageItem, tail: PageItem) -> dict[int, int] | None:
+    """Each column of `tail` as the column of `head` with the same left and right edges (the
+    part of a table on the next page may lack the rules of columns that are empty there)."""
+    out = {}
+    for c in range(len(tail.xs) - 1):
+        left = next((i for i, x in enumerate(head.xs[:-1]) if abs(x - tail.xs[c]) <= 3), None)
+        right = next((i for i, x in enumerate(head.xs) if abs(x - tail.xs[c + 1]) <= 3), None)
+        if left is None or right is None:
+            return None
+        out[c] = left
+    return out
+
+
+def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
+    """A table that runs on to the next page: the header row repeated at the top of the next
+    page is dropped, and a row Word broke across the page is joined to the last row of the page
+    before, cell by cell (sample 002's `0.0000 ล้าน` / `บาท`); a page that held nothing else
+    passes the table on."""
+    out = [list(p) for p in pages]
+    holder: int | None = None  # the page whose last item is the table still open
+    for k, cur in enumerate(out):
+        if holder is None or not cur or cur[0].kind != "table":
+            holder = k if cur and cur[-1].kind == "table" else None
+            continue
+        head, tail = out[holder][-1], cur[0]
+        cols = _column_map(head, tail)
+        if cols is None:
+            holder = k if cur[-1].kind == "table" else None
+            continue
+        rows = [[TableCell(c.text, cols[c.col], c.col_span, c.row_span) for c in row] for row in tail.rows]
+        if len(rows) > 1 and len(head.rows) > 1 and _row_texts(rows[0]) == _row_texts(head.rows[0]):
+            rows = rows[1:]  # the header repeated on this page
+        last = {c.col: c for c in head.rows[-1]}
+        first = rows[0]
+        filled = [c for c in first if c.text]
+        # a row broken by the page: it brings text only to columns the row above has text in,
+        # and (unless that is one column of running text) does not start a numbered item
+        if filled and all(c.col in last and last[c.col].text for c in filled) \
+                and (len(filled) == 1 or not _LIST_START.match(filled[0].text)):
+            for c in first:
+                if c.text:
+                    old = last[c.col]
+                    last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
+            out[holder][-1] = head = PageItem.table(
+                [*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            rows = rows[1:]
+        if rows:
+            cur[0] = PageItem.table(rows, head.xs, tail.y)
+        else:
+            del cur[0]
+        if cur:
+            holder = k if cur[-1].kind == "table" else None
+    return out
+
+
+def _join_text(a: str, b: str) -> str:
+    """Two pieces of one cell's text: Thai letters join with nothing, anything else a space."""
+    if a and b and _THAI.match(a[-1]) and _THAI.match(b[0]):
+        return a + b
+    return f"{a} {b}" if a else b
+
+
+def page_text_blocks(items: list[PageItem]) -> tuple[str, list[Block]]:
+    """A page's text (its items one per line) and its blocks, spans into that text."""
+    out = TextBuilder()
+    for item in items:
+        if item.kind != "table":
+            out.line(str(item), item.kind, number=item.number)
+            continue
+        cells: list[Cell] = []
+        for r, row in enumerate(item.rows):
+            spans = out.table_row([c.text for c in row])
+            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r == 0)
+                         for c, (s, e) in zip(row, spans, strict=True))
+        if cells:
+            header = 1 if len(item.rows) > 1 else 0
+            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(
+                Cell(c.start, c.end, c.row, c.col, c.row_span, c.col_span, c.row < header) for c in cells),
+                header_rows=header))
+    return out.text, out.blocks

@@ -53,3 +53,8 @@ def decode(text: str, solved: dict[str, str]) -> tuple[str, int, int]:
     named = sum(n for ph, n in seen.items() if ph in solved)
     text = _PLACEHOLDERS.sub(lambda m: solved.get(m.group(), ""), text)
     return text, named, sum(seen.values()) - named
+
+
+def apply(text: str, solved: dict[str, str]) -> str:
+    """Placeholders named as already solved; the rest dropped."""
+    return _PLACEHOLDERS.sub(lambda m: solved.get(m.group(), ""), text)
