@@ -86,6 +86,7 @@ class Document:
     page_starts: tuple[int, ...] | None = None  # offset where each page begins; None: no pages
     warnings: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()  # sorted by start; a form field may lie inside a table
+    pages_quality: tuple[dict[str, Any], ...] = ()  # PDF: each page's self-check (readers/pagecheck.py)
 
     @property
     def pages(self) -> int | None:

@@ -59,6 +59,25 @@ def _font_name(raw, textpage, i: int) -> str:
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
 
 
+PLACEHOLDER_BASE = 0xE000  # placeholders for unnamed glyphs: U+E000.. (the Thai PUA repairs use U+F700..)
+
+
+def _unmapped(raw, textpage, i: int, ch: str, placeholders: dict[tuple[str, int], str] | None,
+              ) -> tuple[str | None, int]:
+    """A glyph without a Unicode mapping: (its character from the font family's table, 1), else
+    (its placeholder, 0) when placeholders are kept, else (None, 0): dropped."""
+    font = _font_name(raw, textpage, i)
+    fixed = _recover(font, ord(ch))
+    if fixed is not None:
+        return fixed, 1
+    if placeholders is None or len(placeholders) >= 0x1000:
+        return None, 0
+    key = (font, ord(ch))
+    if key not in placeholders:
+        placeholders[key] = chr(PLACEHOLDER_BASE + len(placeholders))
+    return placeholders[key], 0
+
+
 def _recover(font: str, code: int) -> str | None:
     family = font.split("+", 1)[-1]
     for pattern, table in _CID_TABLES:
@@ -116,8 +135,12 @@ def _pair_surrogates(codes: list[int]) -> tuple[str, int]:
     return "".join(out), lone
 
 
-def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
+def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                ) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
+
+    With `placeholders`, a glyph without a Unicode mapping that no table recovers is kept as a
+    Private-Use placeholder, one per (font, code), for `unmapped.decode` to name; else it is dropped.
 
     One ctypes call per glyph: the loose box (advance width x font ascent..descent) gives the
     gap to the next glyph, the line and, for a mark, the base it sits over.
@@ -148,17 +171,19 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
             pass
         elif ch == " ":
             explicit = True
+            if text[i + 1:i + 2] == "\u0e32" and _inked_above(raw, textpage, i):
+                ch, explicit = "\u0e4d", False  # Word's SARA AM: its NIKHAHIT glyph mapped to a space
         elif ch in "\r\n\x00\ufffe\uffff":
             continue
         elif "\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ":
             # Outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping.
             if raw.FPDFText_HasUnicodeMapError(textpage, i):
                 unmapped += 1
-                fixed = _recover(_font_name(raw, textpage, i), ord(ch))
+                fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
                 if fixed is None:
                     continue
                 ch = fixed
-                recovered += 1
+                recovered += known
         get_box(handle, i, prect)
         left, top, right, bottom = unpack(rect)
         if explicit and top == bottom:
@@ -169,6 +194,47 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     if height is not None:
         glyphs = _on_baselines(handle, glyphs, indices, height)
     return glyphs, unmapped, recovered
+
+
+def visible(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> list[Glyph]:
+    """Glyphs that fall on the page (its crop box: left, bottom, right, top). A text layer may
+    also be drawn off the page, where no reader sees it (the Budget Bureau's covers carry each
+    title a second time at negative x, which read as `เเออกกสสาารร`)."""
+    if not glyphs:
+        return glyphs
+    left, bottom, right, top = box
+    _, lefts, rights, _, mids, _ = zip(*glyphs, strict=True)  # columns: min/max at C speed
+    if min(lefts) >= left - 1 and max(rights) <= right + 1 and min(mids) >= bottom - 1 and max(mids) <= top + 1:
+        return glyphs
+    return [g for g in glyphs if g[RIGHT] > left and g[LEFT] < right and bottom < g[MID] < top]
+
+
+def drop_overstruck(glyphs: list[Glyph]) -> list[Glyph]:
+    """A text drawn twice a hair apart (a shadow or fake bold: the Budget Bureau's covers draw each
+    title again 0.4 pt right and 0.5 pt down) reads `เเออกกสสาารร`; the second stroke goes. Two
+    real letters, even the same one twice (`กก`), are an advance apart, not a fifth of a letter."""
+    order = sorted(range(len(glyphs)), key=lambda k: (glyphs[k][CH], glyphs[k][LEFT]))
+    drop: set[int] = set()
+    for a, b in itertools.pairwise(order):
+        ga, gb = glyphs[a], glyphs[b]
+        near = 0.2 * ga[SIZE]
+        if (ga[CH] == gb[CH] and not ga[SPACE] and gb[LEFT] - ga[LEFT] < near
+                and abs(ga[MID] - gb[MID]) < near and a not in drop):
+            drop.add(max(a, b))
+    return [g for k, g in enumerate(glyphs) if k not in drop] if drop else glyphs
+
+
+def _inked_above(raw, textpage, i: int) -> bool:
+    """A "space" that draws ink above the middle of its line: a mark glyph whose ToUnicode entry
+    says space. Word 2007-2016 exports TH Sarabun's SARA AM as NIKHAHIT + SARA AA and maps the
+    NIKHAHIT glyph to U+0020 (`ส านัก` for สำนัก); a real space draws nothing."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    if not raw.FPDFText_GetCharBox(textpage, i, *(ctypes.byref(v) for v in (left, right, bottom, top))):
+        return False
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+        return False
+    return top.value - bottom.value > 0.5 and bottom.value > (rect.top + rect.bottom) / 2
 
 
 def _ink_box_height(glyphs: list[Glyph]) -> float | None:
@@ -184,7 +250,19 @@ def _ink_box_height(glyphs: list[Glyph]) -> float | None:
     if not letters:
         return None
     height = letters[len(letters) // 2]
-    return height if dots[len(dots) // 2] < 0.45 * height else None
+    if dots[len(dots) // 2] < 0.45 * height:
+        return height
+    # Boxes from the baseline to the glyph's own top (fonts without ascent/descent, e.g. TLWG's
+    # Garuda through LibreOffice): a full stop shares the bottom of the letter before it but is
+    # shorter; in real loose boxes both are the font's ascent..descent, the same height.
+    shorter = same = 0
+    for prev, g in itertools.pairwise(glyphs):
+        if g[CH] in ".," and prev[CH].isalnum():
+            if g[SIZE] >= 0.9 * prev[SIZE]:
+                same += 1
+            elif abs((g[MID] - g[SIZE] / 2) - (prev[MID] - prev[SIZE] / 2)) < 0.05:
+                shorter += 1
+    return height if shorter >= 2 and shorter > 2 * same else None
 
 
 def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int], height: float) -> list[Glyph]:
@@ -704,13 +782,18 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
         return []
     bases.sort(key=_neg_mid)
     lines: list[list[Glyph]] = []
-    ref_y = ref_size = 0.0
+    ref_y = ref_size = last_y = last_size = 0.0
     for g in bases:
-        size = g[SIZE]
-        if not lines or ref_y - g[MID] > 0.4 * (size if size < ref_size else ref_size):
+        size, mid = g[SIZE], g[MID]
+        # a new line when the glyph is below both the line's first (highest) glyph and the one
+        # just before it: a tall glyph box (LibreOffice's `ำ` with its tone, 17 pt over 9 pt
+        # letters) starts the line higher than its letters, and is not a line of its own
+        if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
+                         and last_y - mid > 0.4 * (size if size < last_size else last_size)):
             lines.append([])
-            ref_y, ref_size = g[MID], g[SIZE]
+            ref_y, ref_size = mid, size
         lines[-1].append(g)
+        last_y, last_size = mid, size
     for line in lines:
         line.sort(key=_left)
     lefts = [[g[LEFT] for g in line] for line in lines]
@@ -774,6 +857,81 @@ def drop_running_lines(pages: list[list[PageItem]]) -> tuple[list[list[PageItem]
     return out, dropped
 
 
+
+
+def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                        ) -> tuple[list[Glyph], int, int]:
+    """Every glyph on a page, with each /ActualText span read as one unit: the second strategy
+    for pages whose first reading fails the self-check (`pagecheck`).
+
+    Chromium (Skia) wraps every Thai cluster whose glyphs are not one-to-one with its characters
+    in an /ActualText span (`ชี้` over the glyphs ช, ี, ้). pdfium spreads the span's characters
+    evenly over the box of each text object in it, so the cluster comes out cut up (`ช` `ี` `้`
+    side by side over the base's box, the marks then hung on the next base) and again, smaller,
+    over the mark's own glyph: `ตั วชี วั้ ด`. Characters pdfium generated from one span share
+    their text object's origin, so runs of two or more characters with one origin are one glyph
+    here (the cluster's text, the union of the boxes), and a repeat of the cluster just before
+    it drawn smaller (a mark's glyph) is dropped. Ghostscript's and Word's PDFs carry no spans:
+    their characters each have their own origin and read as in `read_glyphs`.
+    """
+    n = raw.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return [], 0, 0
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    get_box, origin = _loose_char_box(), _char_origin()
+    rect = (ctypes.c_float * 4)()
+    prect = ctypes.addressof(rect)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.addressof(x), ctypes.addressof(y)
+    # [chars, left, right, bottom, top, origin, explicit space, last char's right, generated space at]
+    units: list[list] = []
+    unmapped = recovered = 0
+    for i in range(n):
+        ch = chr(raw.FPDFText_GetUnicode(textpage, i))
+        explicit = ch == " "
+        if ch in "\r\n\x00\ufffe\uffff":
+            continue
+        if not explicit and ch not in _PLAIN and raw.FPDFText_HasUnicodeMapError(textpage, i):
+            unmapped += 1
+            fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
+            if fixed is None:
+                continue
+            ch = fixed
+            recovered += known
+        get_box(handle, i, prect)
+        left, top, right, bottom = _RECT.unpack_from(rect)
+        if explicit and top == bottom:
+            if units:  # a space pdfium generated at a gap: the cluster before it ends there
+                units[-1][8] = left
+            continue
+        origin(handle, i, px, py)
+        at = (round(x.value, 2), round(y.value, 2))
+        last = units[-1] if units else None
+        # one span's characters: one origin, boxes that tile (each starts where the last ended)
+        if (last is not None and not explicit and not last[6] and last[5] == at
+                and abs(last[7] - left) < 0.05 and abs(last[3] - bottom) < 0.05 and abs(last[4] - top) < 0.05):
+            last[0] += ch
+            last[2] = last[7] = right
+        else:
+            units.append([ch, left, right, bottom, top, at, explicit, right, _INF])
+    glyphs: list[Glyph] = []
+    recent: list[tuple[str, float, float, float, float]] = []  # last spans kept: text, height, right, left, baseline
+    for k, u in enumerate(units):
+        text, height = u[0], u[4] - u[3]
+        # the cluster again, over one of its marks: drawn smaller, or starting inside the cluster
+        # (a mark hangs leftwards from its base's end; a real repeat starts after it)
+        if len(text) > 1 and any(r[0] == text and abs(u[5][1] - r[4]) < 0.5 * r[1] and r[3] - r[1] < u[1]
+                                 and (height < 0.7 * r[1] or u[1] < r[2] - 0.1) for r in recent):
+            continue
+        right = u[2]
+        if len(text) > 1:
+            # the span's box is its first glyph's; the cluster's advance ends at the next origin
+            nxt = units[k + 1] if k + 1 < len(units) else None
+            if nxt is not None and nxt[5][1] == u[5][1] and 0 < nxt[5][0] - right < 1.5 * height:
+                right = min(nxt[5][0], u[8])
+            recent = [*recent[-3:], (text, height, right, u[1], u[5][1])]
+        glyphs.append((text, u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
+    return glyphs, unmapped, recovered
 
 
 def _row_texts(row: list[TableCell]) -> list[str]:
