@@ -168,8 +168,11 @@ def _ui_logger(run_logger: logging.LoggerAdapter) -> logging.LoggerAdapter:
 
 
 def resolve_db(db: str | None, db_secret: str | None, db_env: str | None) -> str | None:
-    """The database URL of a run: from a Prefect Secret block or an environment variable named in
-    the deployment, so the URL (its password) is never a deployment parameter; else `db`."""
+    """The database URL of a run: `db` when a run is given one; else from a Prefect Secret block
+    or an environment variable named in the deployment, so the URL (its password) is never a
+    deployment parameter; else THAIREPORT_DB or the default."""
+    if db:
+        return db
     if db_secret:
         from prefect.blocks.system import Secret
 
@@ -180,7 +183,7 @@ def resolve_db(db: str | None, db_secret: str | None, db_env: str | None) -> str
             raise RuntimeError(f"the deployment reads the database URL from ${db_env}, "
                                "which is not set on this worker")
         return value
-    return db
+    return None
 
 
 def _account_for_paths(eng, inbox: list[str] | str, paths: list[str], skipped: list[str], prune: bool,

@@ -38,7 +38,9 @@ _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
     for entry in json.loads((Path(__file__).parent.parent / "data" / "cid_recovery.json").read_text("utf-8"))
 ]
 
-_PAGE_NUMBER = re.compile(r"^\s*[-–(]?\s*(?:หน้า\s*)?[0-9๐-๙]{1,4}\s*[-–)]?\s*$")
+# a page number alone on its line: 12, - 12 -, (12), หน้า 12 (a bracket closed without being
+# opened is the end of a wrapped line, "… (ณ วันที่ 30 ก.ย." / "2564)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*[0-9๐-๙]{1,4}\s*[-–]|\(\s*[0-9๐-๙]{1,4}\s*\)|(?:หน้า\s*)?[0-9๐-๙]{1,4})\s*$")
 _DIGITS = re.compile(r"[0-9๐-๙]+")
 
 
@@ -359,7 +361,7 @@ def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
         # shorter than the run up to the next space (or that run may have been split by a
         # stray space), so take a typical word, two letter heights, as the least it needed
         first_width = max(first_width, 2.0 * ln.size)
-    return prev.x1 + min(first_width, 4 * ln.size) + 0.55 * prev.size > right
+    return prev.x1 + min(first_width, 6 * ln.size) + 0.55 * prev.size > right
 
 
 def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
@@ -410,17 +412,22 @@ class PageItem(str):
 
     kind: str = "paragraph"
     number: str | None = None
+    header_rows: int = 0  # a table whose first row the next page repeats: 1
     y: float = 0.0  # where on the page it starts (a running header sits at the same place on every page)
     rows: list[list[TableCell]]
     xs: list[float]
 
     @classmethod
-    def text_item(cls, text: str, y: float = 0.0) -> PageItem:
+    def text_item(cls, text: str, y: float = 0.0, large: bool = False) -> PageItem:
+        """A paragraph; a list item when it starts with a number or bullet (kept as written); a
+        heading when it is set larger than the page's text and short."""
         item = cls(text)
         item.y = y
         m = _LIST_START.match(text)
-        if m:
-            item.kind, item.number = "list_item", m.group().rstrip(".)") if m.group()[0].isdigit() else m.group()
+        if large and len(text) <= 120 and sum(ch.isalpha() for ch in text) >= 4:
+            item.kind, item.number = "heading", m.group() if m else None
+        elif m:
+            item.kind, item.number = "list_item", m.group()
         return item
 
     @classmethod
@@ -438,13 +445,23 @@ class TableCell:
     row_span: int = 1
 
 
+def _large_size(lines: list[Line]) -> float:
+    """The glyph height from which a line is set large (a heading): a quarter above the size
+    most of the page's text is set in."""
+    if len(lines) < 3:
+        return _INF
+    sizes = sorted(ln.size for ln in lines)
+    return 1.25 * sizes[len(sizes) // 2]
+
+
 def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[PageItem]:
     """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
     ruled tables read cell by cell (a merged cell once, its lines joined)."""
     if not grids:
         lines = _lines(glyphs)
-        return [PageItem.text_item(t, ln.y) for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
-    grids = [_with_open_last_row(grid, glyphs) for grid in grids]
+        large = _large_size(lines)
+        return [PageItem.text_item(t, ln.y, ln.size >= large)
+                for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
     blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
@@ -462,8 +479,12 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
                 break
         else:
             free.append(g)
+    for k, (grid, table) in enumerate(zip(grids, cells, strict=True)):
+        if free:
+            grids[k], free = _with_open_last_row(grid, table, free)
     free_lines = _lines(free)
-    blocks.extend((ln.y, PageItem.text_item(t, ln.y)) for ln, t in
+    large = _large_size(free_lines)
+    blocks.extend((ln.y, PageItem.text_item(t, ln.y, ln.size >= large)) for ln, t in
                   zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
         rows = grid.rows(table)
@@ -473,36 +494,46 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
     return [t for _, t in blocks if t]
 
 
-def _with_open_last_row(grid: Grid, glyphs: list[Glyph]) -> Grid:
+def _with_open_last_row(grid: Grid, table: dict[tuple[int, int], list[Glyph]],
+                        free: list[Glyph]) -> tuple[Grid, list[Glyph]]:
     """The grid with one more row when the line just under its bottom rule is a row whose
     bottom rule is missing (the last row of a page of an Excel export): text within one row's
     height below the table, in two or more of its columns, and no run of text crossing a
-    column edge (a paragraph under the table runs across them)."""
+    column edge (a paragraph under the table runs across them). Its glyphs go from `free`
+    into `table`; returns the grid and what stays free."""
     ys, xs = grid.ys, grid.xs
     if len(xs) < 4:
-        return grid
+        return grid, free
     heights = sorted(ys[i] - ys[i + 1] for i in range(len(ys) - 1))
     h = heights[len(heights) // 2]
     bottom = ys[-1]
-    band = sorted((g for g in glyphs if g[CH] not in _COMBINING and bottom - 1.2 * h < g[MID] < bottom
-                   and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]), key=_left)
-    if not band:
-        return grid
-    top = max(band, key=_mid)
-    band = [g for g in band if top[MID] - g[MID] < 0.6 * top[SIZE]]  # its first line only
+    band = [g for g in free if bottom - 1.2 * h < g[MID] < bottom and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]]
+    bases = sorted((g for g in band if g[CH] not in _COMBINING), key=_left)
+    if not bases:
+        return grid, free
+    top = max(bases, key=_mid)
+    keep = top[MID] - 0.6 * top[SIZE]  # its first line only
+    bases = [g for g in bases if g[MID] > keep]
     inner = xs[1:-1]
-    for a, b in itertools.pairwise(band):
+    for a, b in itertools.pairwise(bases):
         k = bisect.bisect_right(inner, a[RIGHT] - 0.5)
         if k < len(inner) and inner[k] < b[LEFT] + 0.5 and b[LEFT] - a[RIGHT] < 0.3 * a[SIZE]:
-            return grid  # text runs across a column edge: not a row of this table
-    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in band for x in inner):
-        return grid
-    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in band}) < 2:
-        return grid
-    low = min(g[MID] - g[SIZE] / 2 for g in band) - 1
+            return grid, free  # text runs across a column edge: not a row of this table
+    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in bases for x in inner):
+        return grid, free
+    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in bases}) < 2:
+        return grid, free
+    row = [g for g in band if g[MID] > keep - 0.3 * top[SIZE]]  # and the marks over and under it
+    low = min(g[MID] - g[SIZE] / 2 for g in row) - 1
     v_cover = [[*cover, (low, bottom)] if any(a - 2 <= bottom <= b + 2 for a, b in cover) else cover
                for cover in (grid.v_cover or [[] for _ in xs])]
-    return Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []])
+    last_row, last_col = len(ys) - 1, len(xs) - 2
+    for g in row:
+        col = min(bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) - 1, last_col)
+        table.setdefault((last_row, col), []).append(g)
+    taken = {id(g) for g in row}
+    return (Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []]),
+            [g for g in free if id(g) not in taken])
 
 
 def _cell_text(glyphs: list[Glyph], right: float) -> str:
@@ -554,16 +585,33 @@ class Grid:
 
         v_cover = self.v_cover or [[] for _ in self.xs]
         h_cover = self.h_cover or [[] for _ in self.ys]
-        for r in range(n_rows):
-            y = (self.ys[r] + self.ys[r + 1]) / 2
-            for c in range(n_cols - 1):
-                if not self._ruled(v_cover[c + 1], y):
+        top, bottom, left, right = self.ys[0], self.ys[-1], self.xs[0], self.xs[-1]
+        merged = False
+        # an edge ruled from end to end (most of them) merges nothing: only the others are walked
+        for c in range(n_cols - 1):
+            cover = v_cover[c + 1]
+            if not cover or any(a - 2 <= bottom and b + 2 >= top for a, b in cover):
+                continue
+            for r in range(n_rows):
+                if not self._ruled(cover, (self.ys[r] + self.ys[r + 1]) / 2):
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                    merged = True
         for r in range(n_rows - 1):
+            cover = h_cover[r + 1]
+            if not cover or any(a - 2 <= left and b + 2 >= right for a, b in cover):
+                continue
             for c in range(n_cols):
-                x = (self.xs[c] + self.xs[c + 1]) / 2
-                if not self._ruled(h_cover[r + 1], x):
+                if not self._ruled(cover, (self.xs[c] + self.xs[c + 1]) / 2):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+                    merged = True
+        if not merged:  # a plain grid
+            rows = []
+            for r in range(n_rows):
+                row = [TableCell(_cell_text(table[(r, c)], self.xs[c + 1]) if (r, c) in table else "", c)
+                       for c in range(n_cols)]
+                if any(c.text for c in row):
+                    rows.append(row)
+            return rows
         spans: dict[int, list[int]] = {}  # root -> [r0, c0, r1, c1]
         for r in range(n_rows):
             for c in range(n_cols):
@@ -910,39 +958,58 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
     passes the table on."""
     out = [list(p) for p in pages]
     holder: int | None = None  # the page whose last item is the table still open
+    header: list[str] = []  # the first row of the table where it began
+    first_part: PageItem = PageItem()  # and that table
     for k, cur in enumerate(out):
         if holder is None or not cur or cur[0].kind != "table":
-            holder = k if cur and cur[-1].kind == "table" else None
+            holder, header, first_part = _open_table(k, cur)
             continue
         head, tail = out[holder][-1], cur[0]
         cols = _column_map(head, tail)
         if cols is None:
-            holder = k if cur[-1].kind == "table" else None
+            holder, header, first_part = _open_table(k, cur)
             continue
         rows = [[TableCell(c.text, cols[c.col], c.col_span, c.row_span) for c in row] for row in tail.rows]
-        if len(rows) > 1 and len(head.rows) > 1 and _row_texts(rows[0]) == _row_texts(head.rows[0]):
+        if len(rows) > 1 and _row_texts(rows[0]) == header:
             rows = rows[1:]  # the header repeated on this page
+            first_part.header_rows = 1
         last = {c.col: c for c in head.rows[-1]}
         first = rows[0]
         filled = [c for c in first if c.text]
-        # a row broken by the page: it brings text only to columns the row above has text in,
-        # and (unless that is one column of running text) does not start a numbered item
+        # a row broken by the page brings text only to columns the row above has text in, and
+        # not to all of them (a row whose every cell goes on is a new row), unless it is one
+        # column of running text; it does not start a numbered item in a row of several cells
         if filled and all(c.col in last and last[c.col].text for c in filled) \
-                and (len(filled) == 1 or not _LIST_START.match(filled[0].text)):
+                and (len(filled) == 1 or (len(filled) < sum(1 for c in last.values() if c.text)
+                                          and not _LIST_START.match(filled[0].text))):
             for c in first:
                 if c.text:
                     old = last[c.col]
                     last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
-            out[holder][-1] = head = PageItem.table(
-                [*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            joined = PageItem.table([*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            joined.header_rows = head.header_rows
+            if first_part is head:
+                first_part = joined
+            out[holder][-1] = head = joined
             rows = rows[1:]
         if rows:
             cur[0] = PageItem.table(rows, head.xs, tail.y)
         else:
             del cur[0]
-        if cur:
-            holder = k if cur[-1].kind == "table" else None
+        if not cur:
+            continue  # the whole page went into the table, which stays open where it is
+        if rows and len(cur) == 1:
+            holder = k  # the same table goes on from this page
+        else:
+            holder, header, first_part = _open_table(k, cur)
     return out
+
+
+def _open_table(k: int, items: list[PageItem]) -> tuple[int | None, list[str], PageItem]:
+    """(page, first row, item) of the table a page ends with, which the next page may continue."""
+    if items and items[-1].kind == "table":
+        return k, _row_texts(items[-1].rows[0]), items[-1]
+    return None, [], PageItem()
 
 
 def _join_text(a: str, b: str) -> str:
@@ -960,13 +1027,11 @@ def page_text_blocks(items: list[PageItem]) -> tuple[str, list[Block]]:
             out.line(str(item), item.kind, number=item.number)
             continue
         cells: list[Cell] = []
+        header = item.header_rows  # else guessed from the titles (readers.common)
         for r, row in enumerate(item.rows):
             spans = out.table_row([c.text for c in row])
-            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r == 0)
+            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r < header)
                          for c, (s, e) in zip(row, spans, strict=True))
         if cells:
-            header = 1 if len(item.rows) > 1 else 0
-            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(
-                Cell(c.start, c.end, c.row, c.col, c.row_span, c.col_span, c.row < header) for c in cells),
-                header_rows=header))
+            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(cells), header_rows=header))
     return out.text, out.blocks
