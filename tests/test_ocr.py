@@ -93,7 +93,8 @@ def test_archive_every_page_yields_thai():
                if p.suffix in (".pdf", ".docx", ".txt")}
     for stem, rec in records.items():
         assert rec["status"] != "failed", (stem, rec["error"])
-        thai = [q["thai"] for q in rec.get("pages_quality", [])] or [sum("\u0e01" <= c <= "\u0e4e" for c in rec["text"])]
+        quality = rec.get("pages_quality", [])
+        thai = [q["thai"] for q in quality] or [sum("\u0e01" <= c <= "\u0e4e" for c in rec["text"])]
         print(f"\n{stem}: {rec['status']}, Thai letters per page {thai}, "
               f"read by {sorted({q['method'] for q in rec.get('pages_quality', [])})}")
         assert all(n > 50 for n in thai), stem
