@@ -49,15 +49,14 @@ IMPLAUSIBLE = Decimal(10) ** 11  # one report's figure above 100,000 million bah
 
 
 def _phrase_role(text: str, hit: re.Match[str], hits: list[re.Match[str]]) -> str:
-    """The role of the nearest keyword `hit`, unless its unspaced phrase holds a more specific one:
-    money nouns (งบประมาณ, วงเงิน) are the generic head that คงเหลือ / ที่ใช้ไป / ประหยัด qualify."""
-    role = _ROLE_OF[hit.group()]
-    if role != "budget":
-        return role
+    """The role of the unspaced phrase holding the nearest keyword `hit`: its first specific word
+    (Thai puts the head first: คงเหลือเงินงบประมาณ is other, รายจ่ายที่จ่ายจากเงินสะสม disbursed);
+    money nouns (งบประมาณ, วงเงิน) are generic and yield to a specific word anywhere in the phrase
+    (งบประมาณที่ใช้ไป is disbursed)."""
     lo = max(text.rfind(" ", 0, hit.start()), text.rfind("\n", 0, hit.start())) + 1
     hi = min(i for i in (text.find(" ", hit.end()), text.find("\n", hit.end()), len(text)) if i >= 0)
     specific = [h for h in hits if lo <= h.start() and h.end() <= hi and _ROLE_OF[h.group()] != "budget"]
-    return _ROLE_OF[specific[-1].group()] if specific else role
+    return _ROLE_OF[specific[0].group()] if specific else _ROLE_OF[hit.group()]
 
 
 def _column_role(text: str, start: int) -> str | None:
@@ -102,12 +101,45 @@ def role_for(text: str, start: int) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     window_start = max(line_start, start - 120)
     hits = list(_ROLE_RE.finditer(text, window_start, start))
-    if not hits:
+    own = _phrase_role(text, hits[-1], hits) if hits else None
+    if own is None or own == "budget":
+        head = _breakdown_head(text, line_start)
+        if head is not None:
+            return head
+    if own is None:
         back_start = max(0, start - 200)
         para = text.rfind("\n\n", back_start, line_start)
         hits = [h for h in _ROLE_RE.finditer(text, para + 1 if para >= 0 else back_start, line_start)
                 if _ROLE_OF[h.group()] != "other"]
-    return _phrase_role(text, hits[-1], hits) if hits else "budget"
+        own = _phrase_role(text, hits[-1], hits) if hits else "budget"
+    return own
+
+
+_NUMBERED = re.compile(r"[^\S\n]*(?:\(\d+\)|\d+(?:\.\d+)*[.)]?[^\S\n])")
+_BREAKDOWN = re.compile(r"(?:ประกอบด้วย|ดังนี้)[^\S\n]*:?[^\S\n]*$")
+
+
+def _breakdown_head(text: str, line_start: int) -> str | None:
+    """A line of a breakdown (`(3) รายจ่ายจริง จำนวน 44,636,220.87 บาท ประกอบด้วย` / `งบกลาง จำนวน
+    13,762,068.95 บาท` / …) is money of its head's kind when its own words only name a kind of
+    budget: the specific role of the nearest line above ending in ประกอบด้วย / ดังนี้, within one
+    block and before any numbered line (a numbered item is the head's sibling, not its part)."""
+    if _NUMBERED.match(text, line_start):
+        return None
+    pos = line_start
+    for _ in range(20):
+        if pos == 0:
+            return None
+        prev = text.rfind("\n", 0, pos - 1) + 1
+        line = text[prev:pos - 1]
+        if _BREAKDOWN.search(line):
+            hits = list(_ROLE_RE.finditer(text, prev, pos - 1))
+            role = _phrase_role(text, hits[0], hits) if hits else None  # the head names its kind first
+            return role if role not in (None, "budget") else None
+        if not line.strip() or _NUMBERED.match(line):
+            return None
+        pos = prev
+    return None
 
 
 def _words_to_number(words: str) -> int | None:
