@@ -81,12 +81,32 @@ def test_junk_latin_layer_rejected(tmp_path):
     assert c <= 0.05
 
 
-def test_unmapped_glyphs_read_by_ocr():
-    path = ARCHIVE / "poknoi_budget_statement_2561.pdf"
-    if not path.exists():
+def test_archive_every_page_yields_thai():
+    """../shared/eval/dev/archive as published: a scan under a junk Latin layer (hangdong), a PDF
+    whose Thai glyphs have no Unicode mapping (poknoi), Word and Excel exports. Every page gives
+    Thai; the first two are read by OCR, with the warning; the archive score is printed."""
+    import importlib.util
+
+    if not ARCHIVE.exists():
         pytest.skip("../shared/eval/dev/archive missing")
-    rec = run_document(path, with_text=True)
-    q = rec["pages_quality"][0]
-    assert q["method"] == "ocr" and q["unmapped_share"] is not None
-    assert "งบประมาณรายจ่ายประจำปีงบประมาณ" in rec["text"]
-    assert rec["status"] == "partial" and any("read by OCR" in w for w in rec["warnings"])
+    records = {p.stem: run_document(p, with_text=True) for p in sorted(ARCHIVE.iterdir())
+               if p.suffix in (".pdf", ".docx", ".txt")}
+    for stem, rec in records.items():
+        assert rec["status"] != "failed", (stem, rec["error"])
+        quality = rec.get("pages_quality", [])
+        thai = [q["thai"] for q in quality] or [sum("\u0e01" <= c <= "\u0e4e" for c in rec["text"])]
+        print(f"\n{stem}: {rec['status']}, Thai letters per page {thai}, "
+              f"read by {sorted({q['method'] for q in rec.get('pages_quality', [])})}")
+        assert all(n > 50 for n in thai), stem
+    for stem in ("hangdong_budget_publicity_SCANNED", "poknoi_budget_statement_2561"):
+        rec = records[stem]
+        assert {q["method"] for q in rec["pages_quality"]} == {"ocr"}, stem
+        assert rec["status"] == "partial" and any("read by OCR" in w and "confidence" in w for w in rec["warnings"])
+    assert records["hangdong_budget_publicity_SCANNED"]["pages_quality"][0]["invisible_text"]  # the junk layer
+    assert "งบประมาณรายจ่ายประจำปีงบประมาณ" in records["poknoi_budget_statement_2561"]["text"]
+    spec = importlib.util.spec_from_file_location("score", ARCHIVE.parent.parent / "score.py")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    res, _, _ = score.score(score.load_jsonl(ARCHIVE.parent / "archive-gold.jsonl"), list(records.values()))
+    print(f"archive score {res['overall']:.3f}")
+    assert res["overall"] > 0.85  # 0.937 here; main without the self-check and OCR: 0.866
