@@ -67,12 +67,12 @@ def test_flow_ingest_twice_same_counts_and_corrupt_file_quarantined(tmp_path, pr
     fail = storage.tables(url)["failures"].iloc[0]
     assert fail["source"].endswith("corrupt.docx") and "zip" in fail["error"].lower()
     second = thaireport("ingest", str(inbox), "--db", url, env=prefect_server)
-    assert second.returncode == 1
-    assert "skipped" in second.stdout
+    assert second.returncode == 0  # the unchanged corrupt file is skipped, not failed again
+    assert summary_counts(second.stdout)["skipped (failed before, unchanged)"] == 1
     c2 = counts(url)
     print(f"after run 1: {c1}\nafter run 2: {c2}")
     assert {k: v for k, v in c2.items()} == c1
-    assert storage.tables(url)["failures"].iloc[0]["attempts"] == 2
+    assert storage.tables(url)["failures"].iloc[0]["attempts"] == 1
 
 
 def test_flow_kill9_midway_then_rerun_stores_each_document_once(tmp_path, prefect_server):
