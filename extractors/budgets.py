@@ -42,20 +42,72 @@ _ROLE_WORDS = sorted(((w, role) for role in ("planned_disbursement", "disbursed"
                       for w in _ROLES[role]), key=lambda x: -len(x[0]))
 _ROLE_RE = re.compile("|".join(re.escape(w) for w, _ in _ROLE_WORDS))
 _ROLE_OF = dict(_ROLE_WORDS)
+_COLUMN_ONLY = _ROLES["column_only"]
+_COLUMN_RE = re.compile("|".join(re.escape(w) for w in sorted([w for w, _ in _ROLE_WORDS] + list(_COLUMN_ONLY),
+                                                                key=len, reverse=True)))
 IMPLAUSIBLE = Decimal(10) ** 11  # one report's figure above 100,000 million baht: check the unit
 
 
-def role_for(text: str, start: int) -> str:
-    """The nearest role keyword before `start` on the same line (then up to 2 lines back)."""
+def _phrase_role(text: str, hit: re.Match[str], hits: list[re.Match[str]]) -> str:
+    """The role of the nearest keyword `hit`, unless its unspaced phrase holds a more specific one:
+    money nouns (งบประมาณ, วงเงิน) are the generic head that คงเหลือ / ที่ใช้ไป / ประหยัด qualify."""
+    role = _ROLE_OF[hit.group()]
+    if role != "budget":
+        return role
+    lo = max(text.rfind(" ", 0, hit.start()), text.rfind("\n", 0, hit.start())) + 1
+    hi = min(i for i in (text.find(" ", hit.end()), text.find("\n", hit.end()), len(text)) if i >= 0)
+    specific = [h for h in hits if lo <= h.start() and h.end() <= hi and _ROLE_OF[h.group()] != "budget"]
+    return _ROLE_OF[specific[-1].group()] if specific else role
+
+
+def _column_role(text: str, start: int) -> str | None:
+    """For an amount in a `|` table row with no role word of its own cell: its column header's role
+    (the nearest row above, in the same table, whose cell in that column names one)."""
     line_start = text.rfind("\n", 0, start) + 1
-    window = text[max(line_start, start - 120):start]
-    hits = list(_ROLE_RE.finditer(window))
+    line_end = text.find("\n", start)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    if "|" not in line:
+        return None
+    col = text.count("|", line_start, start)
+    cell_start = text.rfind("|", line_start, start) + 1 if col else line_start
+    own = list(_ROLE_RE.finditer(text, cell_start, start))
+    if own:
+        return _phrase_role(text, own[-1], own)
+    pos = line_start
+    for _ in range(8):  # a header is a few rows above at most (a two-row header, a unit row)
+        if pos == 0:
+            return None
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        row = text[prev_start:pos - 1]
+        if not row.strip():  # a blank line between rows (a web page's <tr>s)
+            pos = prev_start
+            continue
+        if "|" not in row:
+            return None
+        cells = row.split("|")
+        if col < len(cells) and not FIGURE.search(cells[col]):
+            roles = [_ROLE_OF.get(h.group()) or _COLUMN_ONLY[h.group()] for h in _COLUMN_RE.finditer(cells[col])]
+            if roles:  # as in a phrase, a specific word outranks the money noun (งบประมาณคงเหลือ)
+                return next((r for r in roles if r != "budget"), "budget")
+        pos = prev_start
+    return None
+
+
+def role_for(text: str, start: int) -> str:
+    """The role of the amount at `start`: its table column's header, else the nearest role
+    keyword before it on the same line (then up to 2 lines back)."""
+    column = _column_role(text, start)
+    if column is not None:
+        return column
+    line_start = text.rfind("\n", 0, start) + 1
+    window_start = max(line_start, start - 120)
+    hits = list(_ROLE_RE.finditer(text, window_start, start))
     if not hits:
-        back = text[max(0, start - 200):line_start]
-        back = back[back.rfind("\n\n") + 1:] if "\n\n" in back else back
-        hits = list(_ROLE_RE.finditer(back))
-        hits = [h for h in hits if _ROLE_OF[h.group()] != "other"]
-    return _ROLE_OF[hits[-1].group()] if hits else "budget"
+        back_start = max(0, start - 200)
+        para = text.rfind("\n\n", back_start, line_start)
+        hits = [h for h in _ROLE_RE.finditer(text, para + 1 if para >= 0 else back_start, line_start)
+                if _ROLE_OF[h.group()] != "other"]
+    return _phrase_role(text, hits[-1], hits) if hits else "budget"
 
 
 def _words_to_number(words: str) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from extractors import structured
 from extractors.thaidate import fiscal_year_of, fiscal_year_range, months_range, quarter_range, to_ce
 from pipeline.model import Document, Mention
 from pipeline.thai import fold_digits
@@ -17,7 +18,7 @@ from pipeline.thai import fold_digits
 NAME = "docfields"
 VERSION = "1"
 
-FISCAL_YEAR = re.compile(r"ปี\s*งบ\s*ประมาณ\s*(?:พ\.?\s?ศ\.?\s*)?(?P<y>\d{4})(?!\d)")
+FISCAL_YEAR = re.compile(r"ปี\s*งบ\s*ประมาณ\s*(?:(?:พ\.?\s?ศ\.?|พุทธศักราช)\s*)?(?P<y>\d{4})(?!\d)")
 QUARTER = re.compile(r"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])(?!\d)")
 ROUND = re.compile(r"รอบ\s*(?P<m>6|9|12)\s*เดือน")
 AGENCY_FIELD = re.compile(r"^[^\S\n]*(?:\d+\.\s*)?(?:หน่วยงาน|ส่วนราชการ)(?:ที่รับผิดชอบ)?[^\S\n]*[|:]?[^\S\n]*"
@@ -87,10 +88,10 @@ def fields(doc: Document, dates: list[Mention], orgs: list[Mention]) -> dict:
     if period and fy and period.get("start") is None:
         start, end = fiscal_year_range(fy)
         period = {**period, "start": start.isoformat(), "end": end.isoformat()}
-    agency = None
+    agency = structured.field(doc, structured.AGENCY_LABEL)  # a form's หน่วยงาน field, from its blocks
     am = AGENCY_FIELD.search(folded)
-    if am:
+    if agency is None and am:
         agency = " ".join(doc.text[am.start("v"):am.end("v")].split()) or None
-    elif orgs:
+    elif agency is None and orgs:
         agency = orgs[0].text
     return {"title": _title(doc), "agency": agency, "fiscal_year": fy, "period": period}

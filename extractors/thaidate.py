@@ -2,37 +2,53 @@
 
 Buddhist Era (BE) = CE + 543. A four-digit year >= 2400 is BE; a two-digit year is a BE
 short form (65 → 2565). Thai fiscal year BE Y runs 1 Oct (Y−544 CE) to 30 Sep (Y−543 CE).
+Month names, abbreviations and the misspellings typists use are data (data/dates.json).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
+import re
+from pathlib import Path
 
+from pipeline.thai import is_combining
+
+DATA = json.loads((Path(__file__).parent / "data" / "dates.json").read_text("utf-8"))
+# full name, abbreviation letters (ต.ค. = "ต","ค") — the first full name and abbreviation of each month
 MONTHS: dict[int, tuple[str, ...]] = {
-    # full name, abbreviation letters (ต.ค. = "ต","ค")
-    1: ("มกราคม", "ม", "ค"),
-    2: ("กุมภาพันธ์", "ก", "พ"),
-    3: ("มีนาคม", "มี", "ค"),
-    4: ("เมษายน", "เม", "ย"),
-    5: ("พฤษภาคม", "พ", "ค"),
-    6: ("มิถุนายน", "มิ", "ย"),
-    7: ("กรกฎาคม", "ก", "ค"),
-    8: ("สิงหาคม", "ส", "ค"),
-    9: ("กันยายน", "ก", "ย"),
-    10: ("ตุลาคม", "ต", "ค"),
-    11: ("พฤศจิกายน", "พ", "ย"),
-    12: ("ธันวาคม", "ธ", "ค"),
+    int(k): (v["full"][0], *v["abbr"][0].rstrip(".").split("."))
+    for k, v in DATA["months"].items()
 }
 
 
+def _bare(token: str) -> str:
+    """A month token without spaces, dots and combining marks: what every spelling of it shares
+    (broken PDFs drop marks: กุมภาพนธ; typists drop or add dots and spaces: ต.ค / ตค. / ต. ค.)."""
+    return "".join(ch for ch in token if not (ch.isspace() or ch == "." or is_combining(ch))).replace("ำ", "า")
+
+
+def _abbreviation_key(token: str) -> str:
+    # abbreviations keep their marks: มี.ค. and ม.ค. differ only by one
+    return re.sub(r"[\s.]", "", token)
+
+
+_ABBREVIATIONS: dict[str, int] = {}
+_NAMES: dict[str, int] = {}
+for _num, _forms in DATA["months"].items():
+    for _form in _forms["abbr"] + [f for f in _forms["misspelt"] if "." in f]:
+        _ABBREVIATIONS[_abbreviation_key(_form)] = int(_num)
+    for _form in _forms["full"] + [f for f in _forms["misspelt"] if "." not in f]:
+        _NAMES[_bare(_form)] = int(_num)
+
+
 def month_number(token: str) -> int | None:
-    """'ต.ค.', 'ตค.', 'ต.ค', 'ตุลาคม' → 10."""
-    t = token.replace(" ", "")
-    for num, (full, a, b) in MONTHS.items():
-        if t == full or t.replace(".", "") == a + b:
-            return num
-    return None
+    """'ต.ค.', 'ตค.', 'ต. ค', 'ตุลาคม', 'ตุลา', 'กรกฏาคม' (misspelt) → its month; None if not a month."""
+    key = _abbreviation_key(token)
+    if key in _ABBREVIATIONS:
+        return _ABBREVIATIONS[key]
+    return _NAMES.get(_bare(token))
 
 
 def to_ce(year: int) -> int | None:

@@ -33,6 +33,16 @@ os.environ.setdefault("PYTHAINLP_OFFLINE", "1")
 # in the worker's process). Module state because a task's arguments are sent to the runner.
 _POOL: ExtractionPool | None = None
 
+# The running flow run's id: what an interrupted command marks Cancelled (pipeline.interrupt).
+RUN_STATE: dict[str, Any] = {"flow_run_id": None}
+
+
+def _note_flow_run() -> None:
+    from prefect.context import FlowRunContext
+
+    ctx = FlowRunContext.get()
+    RUN_STATE["flow_run_id"] = ctx.flow_run.id if ctx and ctx.flow_run else None
+
 
 # NO_CACHE: Prefect's default policy hashes every task's inputs and source on each run to make a
 # cache key; these results are never reused (the database is the record), and a cache keyed by
@@ -213,6 +223,7 @@ def nightly_ingest(inbox: list[str] | str, db: str | None = None, workers: int =
     no longer holds are reported, and forgotten with prune. Each document gets at most
     doc_timeout seconds and its worker memory_limit_mb of address space (0: no limit)."""
     t0 = time.perf_counter()
+    _note_flow_run()
     db = resolve_db(db, db_secret, db_env)
     eng = engine_for(db)
     paths = discover(inbox)
@@ -238,6 +249,7 @@ def reprocess_archive(db: str | None = None, force: bool = False, workers: int =
     from pipeline.storage import documents_to_reprocess
 
     t0 = time.perf_counter()
+    _note_flow_run()
     eng = engine_for(db)
     summary = RunSummary("reprocess-archive")
     stored = documents_to_reprocess(eng, PIPELINE_VERSION, force)

@@ -54,7 +54,7 @@ def _extract(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     out = sys.stdout
     for i, path in enumerate(paths, 1):
-        record = run_document(path, with_text=args.with_text)
+        record = run_document(path, with_text=args.with_text, with_blocks=args.with_blocks)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
         if record["status"] == "failed":
@@ -144,9 +144,13 @@ def _ingest(args: argparse.Namespace) -> int:
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
     server = _start_prefect_server()
     from flows.ingest import run_ingest
+    from pipeline.interrupt import run_interruptible
 
-    summary = run_ingest(inputs, db_url(args.db), args.workers, args.dask_address, pool=pool,
-                         limits=_limits(args), retry_failed=args.retry_failed, prune=args.prune)
+    summary = run_interruptible(lambda: run_ingest(inputs, db_url(args.db), args.workers, args.dask_address,
+                                                   pool=pool, limits=_limits(args), retry_failed=args.retry_failed,
+                                                   prune=args.prune), pool, "ingest", db_url(args.db))
+    if isinstance(summary, int):  # interrupted: its exit code
+        return summary
     if not args.quiet:
         print(summary.table())
         print(server)
@@ -160,10 +164,14 @@ def _reprocess(args: argparse.Namespace) -> int:
     pool = _local_pool(args)
     server = _start_prefect_server()
     from flows.ingest import run_reprocess
+    from pipeline.interrupt import run_interruptible
     from pipeline.storage import db_url
 
-    summary = run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool,
-                            limits=_limits(args))
+    summary = run_interruptible(lambda: run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address,
+                                                      pool=pool, limits=_limits(args)), pool, "reprocess",
+                                db_url(args.db))
+    if isinstance(summary, int):  # interrupted: its exit code
+        return summary
     if not args.quiet:
         print(summary.table())
         print(server)
@@ -348,12 +356,16 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="print one JSON record per document (JSON Lines)")
     ex.add_argument("paths", nargs="+", help="files or folders")
     ex.add_argument("--with-text", action="store_true", help="include the normalised text")
+    ex.add_argument("--with-blocks", action="store_true",
+                    help="include the blocks read (headings, paragraphs, list items, tables with cells, form fields)")
     ex.add_argument("--quiet", action="store_true", help="no progress or warnings on stderr")
+    ex.add_argument("--no-ocr", action="store_true", help="never OCR a page (scans are reported, not read)")
     ex.set_defaults(func=_extract)
 
     def common(p: argparse.ArgumentParser, workers: bool = True) -> None:
         p.add_argument("--db", help="SQLAlchemy URL (default: $THAIREPORT_DB or sqlite:///thaireport.db)")
         p.add_argument("--quiet", action="store_true", help="no progress or summary")
+        p.add_argument("--no-ocr", action="store_true", help="never OCR a page (scans are reported, not read)")
         if workers:
             p.add_argument("--workers", type=int, help="local worker processes (default 1)")
             p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
@@ -443,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code not in (0, None) else 0
+    if getattr(args, "no_ocr", False):  # read by pipeline/readers/pdf.py, inherited by the workers
+        os.environ["THAIREPORT_OCR"] = "0"
     from pipeline.config import ConfigError
 
     try:
@@ -452,6 +466,12 @@ def main(argv: list[str] | None = None) -> int:
         print(args.command_parser.format_usage().rstrip(), file=sys.stderr)
         print(f"thaireport {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except Exception as e:
+        storage = sys.modules.get("pipeline.storage")
+        if storage is not None and isinstance(e, storage.StorageError):  # one line, no traceback
+            print(f"thaireport: {e}", file=sys.stderr)
+            return 1
+        raise
 
 
 def entry() -> None:

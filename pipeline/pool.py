@@ -14,8 +14,9 @@ process imports Prefect. No worker is forked from a process with Prefect's threa
 
 One document at a time goes to a worker over its own pipe, so the pool always knows which
 document a worker is on. That is what makes a bad document contained (see `Limits`):
-- a worker that dies (killed, out of memory, a crash in C) is replaced, and only the document
-  it was reading becomes a `failed` record; the batch goes on;
+- a worker that dies (killed, out of memory, a crash in C) is replaced and the document it was
+  reading is tried once more; if that kills a worker too, only that document becomes a
+  `failed` record; the batch goes on;
 - a document over its time limit is stopped in the worker (an alarm: a clean `failed` record),
   and if the worker is stuck in C code and does not answer, it is killed and replaced;
 - each worker runs under an address-space limit (RLIMIT_AS), so a decompression bomb ends in a
@@ -240,7 +241,12 @@ class ExtractionPool:
             short = len(self._all) < self._size
         if short:  # the start-up failed, or a replacement did: start one here
             return self._new_worker()
-        return self._idle.get()
+        while True:  # a worker comes back when its batch ends; nothing comes back once closed
+            try:
+                return self._idle.get(timeout=0.2)
+            except queue.Empty:
+                if self._closed:
+                    raise RuntimeError("extraction pool is closed") from None
 
     def _replace(self, w: _Worker) -> _Worker:
         with self._lock:
@@ -249,8 +255,11 @@ class ExtractionPool:
         self.replaced += 1
         return self._new_worker()
 
-    def _one(self, w: _Worker, path: str) -> tuple[_Worker, dict[str, Any]]:
-        """Extract one document on worker w; returns the worker to use next and the record."""
+    def _one(self, w: _Worker, path: str, retry: bool = True) -> tuple[_Worker, dict[str, Any]]:
+        """Extract one document on worker w; returns the worker to use next and the record.
+        A worker that dies is replaced and its document tried once more on the new one (a
+        worker killed from outside, or by the OOM killer for another process's sake, says
+        nothing about the document); a second death makes the document `failed`."""
         from pipeline.run import failed_record
 
         try:
@@ -261,8 +270,13 @@ class ExtractionPool:
                    "--doc-timeout); the extraction was stopped")
         except (EOFError, OSError):
             w.proc.join(1)
-            why = (f"the extraction process died while reading this document "
-                   f"({_death_reason(w.proc.exitcode, self.limits.memory_bytes)}); the other documents went on")
+            if self._closed:
+                raise RuntimeError("extraction pool is closed") from None
+            reason = _death_reason(w.proc.exitcode, self.limits.memory_bytes)
+            if retry:
+                return self._one(self._replace(w), path, retry=False)
+            why = (f"the extraction process died while reading this document, twice ({reason}); "
+                   "the other documents went on")
         if self._closed:
             raise RuntimeError("extraction pool is closed")
         return self._replace(w), failed_record(path, why)

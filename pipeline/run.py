@@ -1,7 +1,8 @@
 """Run one document through reading and extraction into its contract record.
 
-This is the only place with a broad `except`: whatever goes wrong in one document becomes
-that document's `failed` record with a readable error, and the batch goes on.
+This is the only place with broad `except`s: whatever goes wrong in one document becomes
+that document's `failed` record with a readable error, and the batch goes on; a bug in one
+extractor only costs that extractor's mentions (a warning says so), never the document.
 """
 
 from __future__ import annotations
@@ -29,7 +30,31 @@ def _mention_fields(doc: Document, m: Mention) -> dict[str, Any]:
     return {"text": m.text, "span": [m.start, m.end], "page": doc.page_of(m.start)}
 
 
-def build_record(doc: Document, with_text: bool = False) -> dict[str, Any]:
+def blocks_record(doc: Document) -> list[dict[str, Any]]:
+    """The document's blocks for `extract --with-blocks`: kind, span, page, text, and per kind
+    level / number / label and value / header rows and cells (row, col, spans, text)."""
+    out: list[dict[str, Any]] = []
+    for b in doc.blocks:
+        item: dict[str, Any] = {"kind": b.kind, "span": [b.start, b.end], "page": doc.page_of(b.start)}
+        if b.kind == "table":
+            item["header_rows"] = b.header_rows
+            item["cells"] = [{"row": c.row, "col": c.col, "row_span": c.row_span, "col_span": c.col_span,
+                              "span": [c.start, c.end], "text": doc.text[c.start:c.end]} for c in b.cells]
+        else:
+            item["text"] = doc.text[b.start:b.end]
+        if b.kind in ("heading", "list_item"):
+            item["level"] = b.level
+        if b.kind == "list_item":
+            item["number"] = b.number
+        if b.kind == "form_field" and b.label and b.value:
+            item["label"] = doc.text[slice(*b.label)]
+            item["value"] = doc.text[slice(*b.value)]
+            item["value_span"] = list(b.value)
+        out.append(item)
+    return out
+
+
+def build_record(doc: Document, with_text: bool = False, with_blocks: bool = False) -> dict[str, Any]:
     """Extract every field from a read document and assemble its contract object."""
     from extractors import EXTRACTORS, docfields
 
@@ -44,7 +69,11 @@ def build_record(doc: Document, with_text: bool = False) -> dict[str, Any]:
         found[module.NAME] = mentions
         warnings.extend(notes)
     orgs = [m for m in found["entities"] if m.value["label"] == "ORG"]
-    fields = docfields.fields(doc, found["dates"], orgs)
+    try:
+        fields = docfields.fields(doc, found["dates"], orgs)
+    except Exception as e:  # as above: the mentions are still worth keeping
+        fields = {"title": None, "agency": None, "fiscal_year": None, "period": None}
+        warnings.append(f"document fields not extracted: internal error {type(e).__name__}: {e}")
 
     record: dict[str, Any] = {
         "doc_id": doc.doc_id, "source": doc.source, "format": doc.format,
@@ -57,14 +86,19 @@ def build_record(doc: Document, with_text: bool = False) -> dict[str, Any]:
         "entities": [{**_mention_fields(doc, m), **m.value} for m in found["entities"]],
         "pipeline_version": PIPELINE_VERSION,
     }
+    if doc.pages_quality:
+        record["pages_quality"] = list(doc.pages_quality)
     if with_text:
         record["text"] = doc.text
+    if with_blocks:
+        record["blocks"] = blocks_record(doc)
     return record
 
 
 def warnings_make_partial(doc: Document) -> bool:
-    """Partial: something in the file was skipped (a page without text, a glyph dropped)."""
-    return any("not read" in w or "dropped" in w for w in doc.warnings)
+    """Partial: something in the file was skipped (a page without text, a glyph dropped), or a
+    page was read by OCR (pipeline/readers/pdf.py)."""
+    return any("not read" in w or "dropped" in w or "by OCR" in w for w in doc.warnings)
 
 
 def _failed_doc_id(path: str) -> str:
@@ -114,12 +148,13 @@ def _explain(e: Exception) -> str:
     return f"internal error while processing: {name}: {e}; please report it with the file"
 
 
-def run_document(path: str | Path, with_text: bool = False, memory_limit: int = 0) -> dict[str, Any]:
+def run_document(path: str | Path, with_text: bool = False, memory_limit: int = 0,
+                 with_blocks: bool = False) -> dict[str, Any]:
     """One file → its record; never raises for a bad document (only DocumentTimeout passes)."""
     path = str(path)
     try:
         doc = read_document(path)
-        record = build_record(doc, with_text)
+        record = build_record(doc, with_text, with_blocks)
     except ReadError as e:
         return failed_record(path, str(e))
     except MemoryError:
@@ -141,7 +176,7 @@ def run_document_limited(path: str, timeout: float, memory_limit: int = 0,
     import signal
 
     if timeout <= 0:
-        return run_document(path, with_text, memory_limit)
+        return run_document(path, with_text, memory_limit=memory_limit)
 
     def alarm(_signum, _frame):
         raise DocumentTimeout
@@ -149,7 +184,7 @@ def run_document_limited(path: str, timeout: float, memory_limit: int = 0,
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return run_document(path, with_text, memory_limit)
+        return run_document(path, with_text, memory_limit=memory_limit)
     except DocumentTimeout:
         return failed_record(path, f"took longer than the per-document time limit ({timeout:g} s, "
                                    "--doc-timeout); the extraction was stopped")

@@ -39,10 +39,12 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    make_url,
     or_,
     select,
     update,
 )
+from sqlalchemy.exc import DatabaseError as SQLDatabaseError
 
 from pipeline.config import ConfigError
 from pipeline.validate import rejected_rows
@@ -232,9 +234,26 @@ def engine_for(url: str | None = None, must_exist: bool = False) -> Engine:
             event.listen(eng, "connect", _sqlite_pragmas)
         from pipeline.migrations import migrate
 
-        migrate(eng)
+        try:
+            migrate(eng)
+        except SQLDatabaseError as e:
+            eng.dispose()
+            raise StorageError(_unusable(url, e)) from e
         _ENGINES[url] = eng
     return eng
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message says which one and what to do (one line)."""
+
+
+def _unusable(url: str, e: Exception) -> str:
+    where = make_url(url).render_as_string(hide_password=True)
+    cause = str(getattr(e, "orig", e)).splitlines()[0]
+    if make_url(url).get_backend_name() == "sqlite" and "not a database" in cause:
+        return (f"{make_url(url).database} is not a SQLite database (damaged, or another kind of "
+                "file): move it away to start a new one, or give another --db")
+    return f"cannot use the database {where}: {cause}"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -456,6 +475,15 @@ def documents_to_reprocess(eng: Engine, version: str, force: bool) -> list[tuple
         q = q.where(documents.c.pipeline_version != version)
     with eng.connect() as conn:
         return [tuple(r) for r in conn.execute(q.order_by(documents.c.source_path))]
+
+
+def stored_since(eng: Engine, since: dt.datetime) -> int:
+    """Documents written at or after `since` (what an interrupted run had stored)."""
+    from sqlalchemy import func
+
+    with eng.connect() as conn:
+        return conn.execute(select(func.count()).select_from(documents)
+                            .where(documents.c.stored_at >= since)).scalar_one()
 
 
 def known_failures(eng: Engine) -> set[str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-OUTCOMES = ["achieved", "not_achieved", "in_progress"]
+OUTCOMES = ["achieved", "not_achieved", "in_progress", "not_started"]
 ROLES = ["budget", "disbursed", "planned_disbursement", "other"]
 LABELS = ["ORG", "PERSON", "LOCATION"]
 GRANULARITIES = ["day", "month", "year"]

@@ -66,13 +66,19 @@ def test_flow_ingest_twice_same_counts_and_corrupt_file_quarantined(tmp_path, pr
     assert c1["failures"] == 1
     fail = storage.tables(url)["failures"].iloc[0]
     assert fail["source"].endswith("corrupt.docx") and "zip" in fail["error"].lower()
+    # the unchanged bad file is not read again every night: skipped, counted, exit 0
     second = thaireport("ingest", str(inbox), "--db", url, env=prefect_server)
-    assert second.returncode == 0  # the unchanged corrupt file is skipped, not failed again
-    assert summary_counts(second.stdout)["skipped (failed before, unchanged)"] == 1
+    assert second.returncode == 0, second.stdout + second.stderr[-3000:]
+    assert summary_counts(second.stdout).get("skipped (failed before, unchanged)") == 1, second.stdout
     c2 = counts(url)
     print(f"after run 1: {c1}\nafter run 2: {c2}")
-    assert {k: v for k, v in c2.items()} == c1
+    assert c2 == c1
     assert storage.tables(url)["failures"].iloc[0]["attempts"] == 1
+    # until asked: --retry-failed reads it again, it fails again, attempts counted
+    third = thaireport("ingest", str(inbox), "--db", url, "--retry-failed", env=prefect_server)
+    assert third.returncode == 1
+    assert counts(url) == c1
+    assert storage.tables(url)["failures"].iloc[0]["attempts"] == 2
 
 
 def test_flow_kill9_midway_then_rerun_stores_each_document_once(tmp_path, prefect_server):

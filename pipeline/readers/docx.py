@@ -56,15 +56,15 @@ def _count_inflated(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
 
 
 def read_docx(path: str, data: bytes) -> Document:
-    from pipeline.readers.docx_text import docx_text  # python-docx imported only for DOCX
+    from pipeline.readers.docx_text import docx_blocks  # python-docx imported only for DOCX
 
     _check_zip(data)
     try:
-        text, warnings = docx_text(data)
+        text, blocks, warnings = docx_blocks(data)
     except ValueError as e:
         if "invalid literal for int()" not in str(e) and "integer string conversion" not in str(e):
             raise
         # w:start, w:ilvl, w:startOverride... hold a value that is not a number
         raise ReadError(f"a bad number in the document's list numbering ({e}); open it in Word, "
                         "re-apply the list numbering and save it again") from e
-    return finish(path, data, "docx", text, warnings)
+    return finish(path, data, "docx", text, warnings, blocks=blocks)

@@ -9,12 +9,14 @@ numbering, so we walk the body XML ourselves and render the numbers.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from pipeline.model import ReadError
+from pipeline.model import Block, Cell, ReadError
+from pipeline.readers.common import TextBuilder
 from pipeline.thai import THAI_DIGITS
 
 _P, _TBL, _TR, _TC, _T, _TAB, _BR, _CR = (
@@ -22,6 +24,30 @@ _P, _TBL, _TR, _TC, _T, _TAB, _BR, _CR = (
 _SDT, _SDT_CONTENT, _TXBX = (qn(t) for t in ("w:sdt", "w:sdtContent", "w:txbxContent"))
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _VAL = qn("w:val")
+# Tick boxes drawn with a symbol font (w:sym, or a one-letter run in that font) as the Unicode box
+# they show, so a ticked option can be told from an empty one: Wingdings þ is ☑, ¨ is ☐; Wingdings 2
+# R is ☑, T is ☒, £ is □, 0x81 is an empty circle. (Content-control check boxes already hold ☒/☐.)
+_SYMBOL_BOXES: dict[str, dict[int, str]] = {
+    "wingdings": {0xFE: "☑", 0xFD: "☒", 0xFB: "☒", 0x78: "☒", 0xFC: "✓", 0xA8: "☐", 0x6F: "☐", 0x71: "❑",
+                  0xA1: "○", 0x6C: "●", 0x6E: "■"},
+    "wingdings 2": {0x52: "☑", 0x53: "☒", 0x54: "☒", 0x4F: "☒", 0x50: "✓", 0xA3: "□", 0xA2: "■", 0x81: "○",
+                    0x98: "●"},
+}
+_SYM, _RPR, _RFONTS = qn("w:sym"), qn("w:rPr"), qn("w:rFonts")
+
+
+def _symbol_box(font: str | None, code: int) -> str | None:
+    return _SYMBOL_BOXES.get((font or "").lower(), {}).get(code & 0xFF)
+
+
+def _symbol_run_text(t, text: str) -> str:
+    """A one- or two-letter run in a symbol font: its boxes as Unicode (else the text as it is)."""
+    rpr = t.getparent().find(_RPR)
+    fonts = rpr.find(_RFONTS) if rpr is not None else None
+    font = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi")) if fonts is not None else None
+    if not font or font.lower() not in _SYMBOL_BOXES:
+        return text
+    return "".join(_symbol_box(font, ord(ch)) or ch for ch in text)
 
 
 def _roman(n: int) -> str:
@@ -127,19 +153,38 @@ class Numbering:
         return out
 
 
+_HEADING_STYLE = re.compile(r"^(?:heading|หัวเรื่อง)\s*(\d)$|^title$", re.I)
+
+
 class _Walker:
+    """The body in order into a `TextBuilder`: paragraphs (headings by style, list items with
+    their rendered number), tables row by row as `cell | cell |` with every cell's span."""
+
     def __init__(self, doc) -> None:
         self.numbering = Numbering.from_document(doc)
         self.style_numpr: dict[str, tuple[str, int]] = {}
+        self.heading_level: dict[str, int] = {}
         styles = doc.styles.element
         for st in styles.findall(qn("w:style")):
+            style_id = st.get(qn("w:styleId"))
+            name = st.find(qn("w:name"))
+            if name is not None and (m := _HEADING_STYLE.match(name.get(_VAL, "").strip())):
+                self.heading_level[style_id] = int(m.group(1) or 1) if m.group(1) else 1
             ppr = st.find(qn("w:pPr"))
             numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
             if numpr is not None and (nid := numpr.find(qn("w:numId"))) is not None:
                 ilvl = numpr.find(qn("w:ilvl"))
-                self.style_numpr[st.get(qn("w:styleId"))] = (
+                self.style_numpr[style_id] = (
                     nid.get(_VAL), int(ilvl.get(_VAL)) if ilvl is not None else 0)
-        self.lines: list[str] = []
+        self.out = TextBuilder()
+        self.skip_empty = False  # inside a cell, empty paragraphs leave no line
+
+    def inner(self) -> _Walker:
+        """A walker for a cell's content sharing the list counters."""
+        w = _Walker.__new__(_Walker)
+        w.numbering, w.style_numpr, w.heading_level = self.numbering, self.style_numpr, self.heading_level
+        w.out, w.skip_empty = TextBuilder(), True
+        return w
 
     def block(self, el) -> None:
         for child in el:
@@ -167,6 +212,11 @@ class _Walker:
             return self.style_numpr.get(style.get(_VAL))
         return None
 
+    def _style(self, p) -> str | None:
+        ppr = p.find(qn("w:pPr"))
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        return None if style is None else style.get(_VAL)
+
     def paragraph(self, p) -> None:
         boxes: list = []
         # text inside text boxes is walked separately, so leave it out of this paragraph's text
@@ -176,11 +226,19 @@ class _Walker:
             text_parts.append(self._runs_text_excluding_boxes(n, boxes))
         text = "".join(text_parts)
         numpr = self._numpr(p)
+        label = ""
         if numpr is not None and text.strip():
             label = self.numbering.label(*numpr)
             if label:
                 text = f"{label} {text}"
-        self.lines.append(text)
+        if text.strip() or not self.skip_empty:
+            level = self.heading_level.get(self._style(p) or "")
+            if level is not None:
+                self.out.line(text, "heading", level=level)
+            elif label:
+                self.out.line(text, "list_item", level=numpr[1], number=label)
+            else:
+                self.out.line(text, "paragraph")
         for box in boxes:
             self.block(box)
 
@@ -197,7 +255,14 @@ class _Walker:
             if tag == _MC_FALLBACK:
                 continue
             if tag == _T:
-                out.append(node.text or "")
+                text = node.text or ""
+                out.append(_symbol_run_text(node, text) if 0 < len(text) <= 2 and not text.isspace() else text)
+            elif tag == _SYM:
+                char = node.get(qn("w:char"), "")
+                box = _symbol_box(node.get(qn("w:font")), int(char, 16)) if char.isalnum() and len(char) <= 4 \
+                    and all(c in "0123456789abcdefABCDEF" for c in char) else None
+                if box:
+                    out.append(box)
             elif tag == _TAB:
                 out.append("\t")
             elif tag in (_BR, _CR):
@@ -208,26 +273,59 @@ class _Walker:
         return "".join(out)
 
     def table(self, tbl) -> None:
+        """Rows as `cell | cell |` lines; a table block whose cells know their grid column
+        (w:gridSpan) and rows covered (w:vMerge continuations add to the cell above, whose text
+        was written once). Nested tables are blocks of their own inside their cell."""
+        cells: list[Cell] = []
+        open_cells: dict[int, int] = {}  # grid column -> index in `cells` of the cell a vMerge continues
+        header_rows = 0
+        nested: list[Block] = []
+        row_no = 0
         for tr in tbl.findall(_TR):
-            cells: list[str] = []
+            trpr = tr.find(qn("w:trPr"))
+            is_header = trpr is not None and trpr.find(qn("w:tblHeader")) is not None
+            texts: list[str] = []
+            placed: list[tuple[int, int, list[Block]]] = []  # (col, span, inner blocks) per written cell
+            col = 0
             for tc in tr.findall(_TC):
                 tcpr = tc.find(qn("w:tcPr"))
+                span_el = tcpr.find(qn("w:gridSpan")) if tcpr is not None else None
+                span = int(span_el.get(_VAL, "1")) if span_el is not None else 1
                 vmerge = tcpr.find(qn("w:vMerge")) if tcpr is not None else None
                 if vmerge is not None and vmerge.get(_VAL, "continue") == "continue":
-                    continue  # the merged cell's text was written in the row where it starts
-                inner = _Walker.__new__(_Walker)
-                inner.numbering, inner.style_numpr, inner.lines = self.numbering, self.style_numpr, []
+                    if col in open_cells:  # the merged cell's text was written in the row where it starts
+                        k = open_cells[col]
+                        c = cells[k]
+                        cells[k] = Cell(c.start, c.end, c.row, c.col, row_no - c.row + 1, c.col_span, c.header)
+                    col += span
+                    continue
+                inner = self.inner()
                 inner.block(tc)
-                cells.append("\n".join(line for line in inner.lines if line.strip()))
-            if any(c.strip() for c in cells):
-                self.lines.append(" | ".join(cells) + " |")
+                texts.append(inner.out.text)
+                placed.append((col, span, inner.out.blocks))
+                col += span
+            if not any(t.strip() for t in texts):
+                continue
+            if is_header and header_rows == row_no:
+                header_rows += 1
+            spans = self.out.table_row(texts)
+            for (c0, span, inner_blocks), (s, e) in zip(placed, spans, strict=True):
+                open_cells[c0] = len(cells)
+                cells.append(Cell(s, e, row_no, c0, 1, span, is_header))
+                nested.extend(b.shifted(s) for b in inner_blocks if b.kind == "table")
+            row_no += 1
+        if cells:
+            self.out.blocks.append(Block("table", cells[0].start, max(c.end for c in cells) + 2,
+                                         cells=tuple(cells), header_rows=header_rows))
+            self.out.blocks.extend(nested)
 
 
-def docx_text(data: bytes) -> tuple[str, list[str]]:
+def docx_blocks(data: bytes) -> tuple[str, list[Block], list[str]]:
+    """The body's raw text, its blocks (spans into that text) and warnings."""
     try:
         doc = open_docx(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors...
         raise ReadError(f"Word document cannot be opened: {type(e).__name__}: {e}") from e
     walker = _Walker(doc)
     walker.block(doc.element.body)
-    return "\n".join(walker.lines), []
+    return walker.out.text, walker.out.blocks, []

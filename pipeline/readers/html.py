@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.model import Document, ReadError
+from pipeline.model import Block, Cell, Document, ReadError
 from pipeline.readers.common import decode_text, finish
 
 _CHROME_TAGS = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside",
@@ -16,27 +16,56 @@ _BLOCK_TAGS = {"p", "div", "section", "article", "main", "li", "ul", "ol", "tabl
                "figcaption", "tbody", "thead", "tfoot", "caption", "hr", "address"}
 
 
-def _html_text(root) -> str:
-    """Visible text, blocks on their own lines, table cells apart (`cell | cell |`)."""
-    out: list[str] = []
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 
-    def walk(el) -> None:
+
+class _Out:
+    """The text written so far, its length, and the blocks found (spans into the text)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.blocks: list[Block] = []
+        self.tables: list[list[Cell]] = []  # cells of the tables being written, innermost last
+        self.rows: list[int] = []  # row counter of each open table
+
+    def append(self, s: str) -> None:
+        self.parts.append(s)
+        self.pos += len(s)
+
+
+def _html_text(root) -> tuple[str, list[Block]]:
+    """Visible text, blocks on their own lines, table cells apart (`cell | cell |`); the blocks
+    (headings, paragraphs, list items, tables with their cells) as spans of that text."""
+    out = _Out()
+
+    def inline_text(el) -> str:
+        sub = _Out()
+        walk(el, sub, inner=True)
+        return "".join(sub.parts)
+
+    def walk(el, out: _Out, inner: bool = False) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in ("td", "th"):
-            cell = []
-            out_len = len(out)
-            if el.text:
-                out.append(el.text)
-            for child in el:
-                walk(child)
-                if child.tail:
-                    out.append(child.tail)
-            cell = "".join(out[out_len:])
-            del out[out_len:]
-            out.append(" ".join(cell.split()) + " | ")
+        if tag in ("td", "th") and not inner:
+            text = " ".join(inline_text(el).split())
+            start = out.pos
+            out.append(text)
+            if out.tables:
+                span = int(el.get("colspan", "1") or 1) if str(el.get("colspan", "1")).isdigit() else 1
+                rspan = int(el.get("rowspan", "1") or 1) if str(el.get("rowspan", "1")).isdigit() else 1
+                row = out.rows[-1]
+                col = sum(1 for c in out.tables[-1] if c.row == row)
+                out.tables[-1].append(Cell(start, start + len(text), row, col, rspan, span, tag == "th"))
+            out.append(" | ")
             return
         if tag in _BLOCK_TAGS:
             out.append("\n")
+        start = out.pos
+        if tag == "table":
+            out.tables.append([])
+            out.rows.append(-1)
+        if tag == "tr" and out.tables:
+            out.rows[-1] += 1
         if el.text and tag:
             out.append(el.text)
         for child in el:
@@ -44,14 +73,26 @@ def _html_text(root) -> str:
                 if child.tail:
                     out.append(child.tail)
                 continue
-            walk(child)
+            walk(child, out)
             if child.tail:
                 out.append(child.tail)
+        if tag == "table":
+            cells = out.tables.pop()
+            out.rows.pop()
+            if cells:
+                header = len({c.row for c in cells if c.header})
+                out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(cells), header_rows=header))
+        elif tag in _HEADINGS:
+            out.blocks.append(Block("heading", start, out.pos, level=_HEADINGS[tag]))
+        elif tag == "li" and not out.tables:
+            out.blocks.append(Block("list_item", start, out.pos, level=0, number="•"))
+        elif tag == "p" and not out.tables:
+            out.blocks.append(Block("paragraph", start, out.pos))
         if tag in _BLOCK_TAGS:
             out.append("\n")
 
-    walk(root)
-    return "".join(out)
+    walk(root, out)
+    return "".join(out.parts), sorted(out.blocks, key=lambda b: b.start)
 
 
 def read_html(path: str, data: bytes) -> Document:
@@ -75,7 +116,8 @@ def read_html(path: str, data: bytes) -> Document:
                 or el.get("role") in ("navigation", "banner", "contentinfo") or el.get("hidden") is not None:
             el.drop_tree()
     main = next((el for el in (body.find(".//main"), body.find(".//article")) if el is not None), body)
-    return finish(path, data, "html", _html_text(main), [])
+    text, blocks = _html_text(main)
+    return finish(path, data, "html", text, [], blocks=blocks)
 
 
 def decode_html(data: bytes) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import functools
+import itertools
 import json
 import re
 import struct
@@ -28,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from pipeline.model import Block, Cell
+from pipeline.readers.common import TextBuilder
 from pipeline.thai import COMBINING, mark_rank
 
 _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
@@ -35,7 +38,9 @@ _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
     for entry in json.loads((Path(__file__).parent.parent / "data" / "cid_recovery.json").read_text("utf-8"))
 ]
 
-_PAGE_NUMBER = re.compile(r"^\s*[-–(]?\s*(?:หน้า\s*)?[0-9๐-๙]{1,4}\s*[-–)]?\s*$")
+# a page number alone on its line: 12, - 12 -, (12), หน้า 12 (a bracket closed without being
+# opened is the end of a wrapped line, "… (ณ วันที่ 30 ก.ย." / "2564)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*[0-9๐-๙]{1,4}\s*[-–]|\(\s*[0-9๐-๙]{1,4}\s*\)|(?:หน้า\s*)?[0-9๐-๙]{1,4})\s*$")
 _DIGITS = re.compile(r"[0-9๐-๙]+")
 
 
@@ -52,6 +57,25 @@ def _font_name(raw, textpage, i: int) -> str:
     flags = ctypes.c_int()
     n = raw.FPDFText_GetFontInfo(textpage, i, buf, 128, ctypes.byref(flags))
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
+
+
+PLACEHOLDER_BASE = 0xE000  # placeholders for unnamed glyphs: U+E000.. (the Thai PUA repairs use U+F700..)
+
+
+def _unmapped(raw, textpage, i: int, ch: str, placeholders: dict[tuple[str, int], str] | None,
+              ) -> tuple[str | None, int]:
+    """A glyph without a Unicode mapping: (its character from the font family's table, 1), else
+    (its placeholder, 0) when placeholders are kept, else (None, 0): dropped."""
+    font = _font_name(raw, textpage, i)
+    fixed = _recover(font, ord(ch))
+    if fixed is not None:
+        return fixed, 1
+    if placeholders is None or len(placeholders) >= 0x1000:
+        return None, 0
+    key = (font, ord(ch))
+    if key not in placeholders:
+        placeholders[key] = chr(PLACEHOLDER_BASE + len(placeholders))
+    return placeholders[key], 0
 
 
 def _recover(font: str, code: int) -> str | None:
@@ -111,8 +135,12 @@ def _pair_surrogates(codes: list[int]) -> tuple[str, int]:
     return "".join(out), lone
 
 
-def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
+def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                ) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
+
+    With `placeholders`, a glyph without a Unicode mapping that no table recovers is kept as a
+    Private-Use placeholder, one per (font, code), for `unmapped.decode` to name; else it is dropped.
 
     One ctypes call per glyph: the loose box (advance width x font ascent..descent) gives the
     gap to the next glyph, the line and, for a mark, the base it sits over.
@@ -143,17 +171,19 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
             pass
         elif ch == " ":
             explicit = True
+            if text[i + 1:i + 2] == "\u0e32" and _inked_above(raw, textpage, i):
+                ch, explicit = "\u0e4d", False  # Word's SARA AM: its NIKHAHIT glyph mapped to a space
         elif ch in "\r\n\x00\ufffe\uffff":
             continue
         elif "\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ":
             # Outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping.
             if raw.FPDFText_HasUnicodeMapError(textpage, i):
                 unmapped += 1
-                fixed = _recover(_font_name(raw, textpage, i), ord(ch))
+                fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
                 if fixed is None:
                     continue
                 ch = fixed
-                recovered += 1
+                recovered += known
         get_box(handle, i, prect)
         left, top, right, bottom = unpack(rect)
         if explicit and top == bottom:
@@ -164,6 +194,47 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     if height is not None:
         glyphs = _on_baselines(handle, glyphs, indices, height)
     return glyphs, unmapped, recovered
+
+
+def visible(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> list[Glyph]:
+    """Glyphs that fall on the page (its crop box: left, bottom, right, top). A text layer may
+    also be drawn off the page, where no reader sees it (the Budget Bureau's covers carry each
+    title a second time at negative x, which read as `เเออกกสสาารร`)."""
+    if not glyphs:
+        return glyphs
+    left, bottom, right, top = box
+    _, lefts, rights, _, mids, _ = zip(*glyphs, strict=True)  # columns: min/max at C speed
+    if min(lefts) >= left - 1 and max(rights) <= right + 1 and min(mids) >= bottom - 1 and max(mids) <= top + 1:
+        return glyphs
+    return [g for g in glyphs if g[RIGHT] > left and g[LEFT] < right and bottom < g[MID] < top]
+
+
+def drop_overstruck(glyphs: list[Glyph]) -> list[Glyph]:
+    """A text drawn twice a hair apart (a shadow or fake bold: the Budget Bureau's covers draw each
+    title again 0.4 pt right and 0.5 pt down) reads `เเออกกสสาารร`; the second stroke goes. Two
+    real letters, even the same one twice (`กก`), are an advance apart, not a fifth of a letter."""
+    order = sorted(range(len(glyphs)), key=lambda k: (glyphs[k][CH], glyphs[k][LEFT]))
+    drop: set[int] = set()
+    for a, b in itertools.pairwise(order):
+        ga, gb = glyphs[a], glyphs[b]
+        near = 0.2 * ga[SIZE]
+        if (ga[CH] == gb[CH] and not ga[SPACE] and gb[LEFT] - ga[LEFT] < near
+                and abs(ga[MID] - gb[MID]) < near and a not in drop):
+            drop.add(max(a, b))
+    return [g for k, g in enumerate(glyphs) if k not in drop] if drop else glyphs
+
+
+def _inked_above(raw, textpage, i: int) -> bool:
+    """A "space" that draws ink above the middle of its line: a mark glyph whose ToUnicode entry
+    says space. Word 2007-2016 exports TH Sarabun's SARA AM as NIKHAHIT + SARA AA and maps the
+    NIKHAHIT glyph to U+0020 (`ส านัก` for สำนัก); a real space draws nothing."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    if not raw.FPDFText_GetCharBox(textpage, i, *(ctypes.byref(v) for v in (left, right, bottom, top))):
+        return False
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+        return False
+    return top.value - bottom.value > 0.5 and bottom.value > (rect.top + rect.bottom) / 2
 
 
 def _ink_box_height(glyphs: list[Glyph]) -> float | None:
@@ -179,7 +250,19 @@ def _ink_box_height(glyphs: list[Glyph]) -> float | None:
     if not letters:
         return None
     height = letters[len(letters) // 2]
-    return height if dots[len(dots) // 2] < 0.45 * height else None
+    if dots[len(dots) // 2] < 0.45 * height:
+        return height
+    # Boxes from the baseline to the glyph's own top (fonts without ascent/descent, e.g. TLWG's
+    # Garuda through LibreOffice): a full stop shares the bottom of the letter before it but is
+    # shorter; in real loose boxes both are the font's ascent..descent, the same height.
+    shorter = same = 0
+    for prev, g in itertools.pairwise(glyphs):
+        if g[CH] in ".," and prev[CH].isalnum():
+            if g[SIZE] >= 0.9 * prev[SIZE]:
+                same += 1
+            elif abs((g[MID] - g[SIZE] / 2) - (prev[MID] - prev[SIZE] / 2)) < 0.05:
+                shorter += 1
+    return height if shorter >= 2 and shorter > 2 * same else None
 
 
 def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int], height: float) -> list[Glyph]:
@@ -268,11 +351,25 @@ _LIST_START = re.compile(r"^(?:[\d๐-๙]+(?:\.[\d๐-๙]+)*[.)]|\([\d๐-๙]
 _THAI = re.compile("[\u0e00-\u0e7f]")
 
 
+def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
+    """`ln`'s first word would not have fitted after `prev` before the right edge: the line
+    was wrapped there (a long Thai word wraps a line far from the margin)."""
+    first = ln.text.split(" ", 1)[0]
+    first_width = (ln.x1 - ln.x0) * len(first) / len(ln.text)
+    if not prev.ends_space and _THAI.match(prev.text[-1]) and _THAI.match(first):
+        # Thai breaks between dictionary words, not at spaces: the word carried over may be
+        # shorter than the run up to the next space (or that run may have been split by a
+        # stray space), so take a typical word, two letter heights, as the least it needed
+        first_width = max(first_width, 2.0 * ln.size)
+    return prev.x1 + min(first_width, 6 * ln.size) + 0.55 * prev.size > right
+
+
 def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     """Lines of one paragraph that the PDF wrapped at the right margin are one line again.
 
-    A line is a wrap when it runs to the text's right edge (within 1.5 letter heights) and the
-    next line follows at line spacing and does not start a list item. Thai is written without
+    A line is a wrap when the next line's first word would not have fitted before the text's
+    right edge (Thai runs words together, so that word may be long), the next line follows at
+    line spacing and does not start a list item. Thai is written without
     spaces between words, so a wrap between two Thai letters joins with nothing, unless the
     line ended on a space glyph. With keep_y, lines that were joined leave an empty string so
     the result stays aligned with `lines` (the caller drops empties).
@@ -286,9 +383,14 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     out: list[str] = []
     slots: list[int] = []
     prev: Line | None = None
+    # the page's line pitch (its tightest common gap between lines, not the median, which may
+    # be the gap between paragraphs): double spacing puts wrapped lines further apart than twice
+    # the glyph height
+    gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y > 0.8 * a.size)
+    pitch = 1.15 * gaps[len(gaps) // 10] if len(gaps) >= 5 else 0.0
     for ln in lines:
-        wraps = (prev is not None and prev.x1 >= right - 1.5 * prev.size
-                 and 0 < prev.y - ln.y <= 2.2 * max(prev.size, ln.size)
+        wraps = (prev is not None and _would_not_fit(prev, ln, right)
+                 and 0 < prev.y - ln.y <= (pitch or 2.2 * max(prev.size, ln.size))
                  and not _LIST_START.match(ln.text) and not out[-1].endswith((":", "|")))
         if wraps:
             joiner = "" if (not prev.ends_space and _THAI.match(out[-1][-1]) and _THAI.match(ln.text[0])) else " "
@@ -303,11 +405,64 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     return [out[k] if k >= 0 else "" for k in slots]
 
 
-def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str]:
-    """The page's lines top to bottom; a ruled table reads row by row as `cell | cell |`."""
+class PageItem(str):
+    """One item of a page in reading order: its text (a paragraph, a list item, or a table's
+    rows as `cell | cell |` lines) is the string itself, so running-line removal treats it as
+    a line; a table also keeps its rows of cells for the blocks."""
+
+    kind: str = "paragraph"
+    number: str | None = None
+    header_rows: int = 0  # a table whose first row the next page repeats: 1
+    y: float = 0.0  # where on the page it starts (a running header sits at the same place on every page)
+    rows: list[list[TableCell]]
+    xs: list[float]
+
+    @classmethod
+    def text_item(cls, text: str, y: float = 0.0, large: bool = False) -> PageItem:
+        """A paragraph; a list item when it starts with a number or bullet (kept as written); a
+        heading when it is set larger than the page's text and short."""
+        item = cls(text)
+        item.y = y
+        m = _LIST_START.match(text)
+        if large and len(text) <= 120 and sum(ch.isalpha() for ch in text) >= 4:
+            item.kind, item.number = "heading", m.group() if m else None
+        elif m:
+            item.kind, item.number = "list_item", m.group()
+        return item
+
+    @classmethod
+    def table(cls, rows: list[list[TableCell]], xs: list[float], y: float = 0.0) -> PageItem:
+        item = cls("\n".join(" | ".join(c.text for c in row) + " |" for row in rows))
+        item.kind, item.rows, item.xs, item.y = "table", rows, xs, y
+        return item
+
+
+@dataclass
+class TableCell:
+    text: str
+    col: int
+    col_span: int = 1
+    row_span: int = 1
+
+
+def _large_size(lines: list[Line]) -> float:
+    """The glyph height from which a line is set large (a heading): a quarter above the size
+    most of the page's text is set in."""
+    if len(lines) < 3:
+        return _INF
+    sizes = sorted(ln.size for ln in lines)
+    return 1.25 * sizes[len(sizes) // 2]
+
+
+def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[PageItem]:
+    """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
+    ruled tables read cell by cell (a merged cell once, its lines joined)."""
     if not grids:
-        return join_wrapped(_lines(glyphs))
-    blocks: list[tuple[float, str]] = []
+        lines = _lines(glyphs)
+        large = _large_size(lines)
+        return [PageItem.text_item(t, ln.y, ln.size >= large)
+                for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
+    blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
     # the cell of every glyph of every page with a table: bisect on the grid's edges, inlined
@@ -324,31 +479,157 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[str
                 break
         else:
             free.append(g)
+    for k, (grid, table) in enumerate(zip(grids, cells, strict=True)):
+        if free:
+            grids[k], free = _with_open_last_row(grid, table, free)
     free_lines = _lines(free)
-    blocks.extend(zip([ln.y for ln in free_lines], join_wrapped(free_lines, keep_y=True), strict=False))
+    large = _large_size(free_lines)
+    blocks.extend((ln.y, PageItem.text_item(t, ln.y, ln.size >= large)) for ln, t in
+                  zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
-        rows = []
-        for r in range(len(grid.ys) - 1):
-            row = [" ".join(ln.text for ln in _lines(table.get((r, c), []))) for c in range(len(grid.xs) - 1)]
-            if any(row):
-                rows.append(" | ".join(row) + " |")
+        rows = grid.rows(table)
         if rows:
-            blocks.append((grid.ys[0], "\n".join(rows)))
+            blocks.append((grid.ys[0], PageItem.table(rows, grid.xs, grid.ys[0])))
     blocks.sort(key=lambda b: -b[0])
     return [t for _, t in blocks if t]
 
 
+def _with_open_last_row(grid: Grid, table: dict[tuple[int, int], list[Glyph]],
+                        free: list[Glyph]) -> tuple[Grid, list[Glyph]]:
+    """The grid with one more row when the line just under its bottom rule is a row whose
+    bottom rule is missing (the last row of a page of an Excel export): text within one row's
+    height below the table, in two or more of its columns, and no run of text crossing a
+    column edge (a paragraph under the table runs across them). Its glyphs go from `free`
+    into `table`; returns the grid and what stays free."""
+    ys, xs = grid.ys, grid.xs
+    if len(xs) < 4:
+        return grid, free
+    heights = sorted(ys[i] - ys[i + 1] for i in range(len(ys) - 1))
+    h = heights[len(heights) // 2]
+    bottom = ys[-1]
+    band = [g for g in free if bottom - 1.2 * h < g[MID] < bottom and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]]
+    bases = sorted((g for g in band if g[CH] not in _COMBINING), key=_left)
+    if not bases:
+        return grid, free
+    top = max(bases, key=_mid)
+    keep = top[MID] - 0.6 * top[SIZE]  # its first line only
+    bases = [g for g in bases if g[MID] > keep]
+    inner = xs[1:-1]
+    for a, b in itertools.pairwise(bases):
+        k = bisect.bisect_right(inner, a[RIGHT] - 0.5)
+        if k < len(inner) and inner[k] < b[LEFT] + 0.5 and b[LEFT] - a[RIGHT] < 0.3 * a[SIZE]:
+            return grid, free  # text runs across a column edge: not a row of this table
+    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in bases for x in inner):
+        return grid, free
+    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in bases}) < 2:
+        return grid, free
+    row = [g for g in band if g[MID] > keep - 0.3 * top[SIZE]]  # and the marks over and under it
+    low = min(g[MID] - g[SIZE] / 2 for g in row) - 1
+    v_cover = [[*cover, (low, bottom)] if any(a - 2 <= bottom <= b + 2 for a, b in cover) else cover
+               for cover in (grid.v_cover or [[] for _ in xs])]
+    last_row, last_col = len(ys) - 1, len(xs) - 2
+    for g in row:
+        col = min(bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) - 1, last_col)
+        table.setdefault((last_row, col), []).append(g)
+    taken = {id(g) for g in row}
+    return (Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []]),
+            [g for g in free if id(g) not in taken])
+
+
+def _cell_text(glyphs: list[Glyph], right: float) -> str:
+    """A cell's lines: a line whose first word would not have fitted at the end of the line
+    above was wrapped there (Thai joins with nothing, as `join_wrapped`); otherwise the line
+    above ended short on purpose and a new line (an item of a list in the cell) begins."""
+    lines = _lines(glyphs)
+    if not lines:
+        return ""
+    out = lines[0].text
+    for prev, ln in itertools.pairwise(lines):
+        if _would_not_fit(prev, ln, right) and not _LIST_START.match(ln.text):
+            thai = not prev.ends_space and _THAI.match(out[-1]) and _THAI.match(ln.text[0])
+            out += ("" if thai else " ") + ln.text
+        else:
+            out += "\n" + ln.text
+    return out
+
+
 @dataclass
 class Grid:
-    """A ruled table: column edges left to right, row edges top to bottom (page space, y up)."""
+    """A ruled table: column edges left to right, row edges top to bottom (page space, y up),
+    and where the rules run: `v_cover[i]` the (y0, y1) stretches ruled at xs[i], `h_cover[j]`
+    the (x0, x1) stretches ruled at ys[j]. A missing stretch between two grid cells merges them."""
 
     xs: list[float]
     ys: list[float]
+    v_cover: list[list[tuple[float, float]]] = field(default_factory=list)
+    h_cover: list[list[tuple[float, float]]] = field(default_factory=list)
     neg_ys: list[float] = field(init=False)  # ys negated, ascending, for bisect
 
     def __post_init__(self) -> None:
         self.neg_ys = [-v for v in self.ys]
 
+    def _ruled(self, cover: list[tuple[float, float]], at: float) -> bool:
+        return not cover or any(a - 2 <= at <= b + 2 for a, b in cover)
+
+    def rows(self, table: dict[tuple[int, int], list[Glyph]]) -> list[list[TableCell]]:
+        """Rows of cells: grid cells with no rule between them are one (merged) cell, read once
+        in the row where it starts; rows with no text are left out."""
+        n_rows, n_cols = len(self.ys) - 1, len(self.xs) - 1
+        parent = list(range(n_rows * n_cols))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        v_cover = self.v_cover or [[] for _ in self.xs]
+        h_cover = self.h_cover or [[] for _ in self.ys]
+        top, bottom, left, right = self.ys[0], self.ys[-1], self.xs[0], self.xs[-1]
+        merged = False
+        # an edge ruled from end to end (most of them) merges nothing: only the others are walked
+        for c in range(n_cols - 1):
+            cover = v_cover[c + 1]
+            if not cover or any(a - 2 <= bottom and b + 2 >= top for a, b in cover):
+                continue
+            for r in range(n_rows):
+                if not self._ruled(cover, (self.ys[r] + self.ys[r + 1]) / 2):
+                    parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                    merged = True
+        for r in range(n_rows - 1):
+            cover = h_cover[r + 1]
+            if not cover or any(a - 2 <= left and b + 2 >= right for a, b in cover):
+                continue
+            for c in range(n_cols):
+                if not self._ruled(cover, (self.xs[c] + self.xs[c + 1]) / 2):
+                    parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+                    merged = True
+        if not merged:  # a plain grid
+            rows = []
+            for r in range(n_rows):
+                row = [TableCell(_cell_text(table[(r, c)], self.xs[c + 1]) if (r, c) in table else "", c)
+                       for c in range(n_cols)]
+                if any(c.text for c in row):
+                    rows.append(row)
+            return rows
+        spans: dict[int, list[int]] = {}  # root -> [r0, c0, r1, c1]
+        for r in range(n_rows):
+            for c in range(n_cols):
+                box = spans.setdefault(find(r * n_cols + c), [r, c, r, c])
+                box[2], box[3] = max(box[2], r), max(box[3], c)
+        glyphs_of: dict[int, list[Glyph]] = {}
+        for (r, c), gs in table.items():
+            glyphs_of.setdefault(find(r * n_cols + c), []).extend(gs)
+        by_row: dict[int, list[TableCell]] = {}
+        for root, (r0, c0, r1, c1) in spans.items():
+            text = _cell_text(glyphs_of.get(root, []), self.xs[c1 + 1])
+            by_row.setdefault(r0, []).append(TableCell(text, c0, c1 - c0 + 1, r1 - r0 + 1))
+        rows = []
+        for r in sorted(by_row):
+            row = sorted(by_row[r], key=lambda c: c.col)
+            if any(c.text for c in row):
+                rows.append(row)
+        return rows
 
 
 def _merge(values: list[float], tol: float = 2.0) -> list[float]:
@@ -357,6 +638,64 @@ def _merge(values: list[float], tol: float = 2.0) -> list[float]:
         if not out or v - out[-1] > tol:
             out.append(v)
     return out
+
+
+def _join_segments(rules: list[tuple[float, float, float]], tol: float = 3.0) -> list[tuple[float, float, float]]:
+    """Collinear rule segments that touch are one rule (a border drawn cell by cell)."""
+    out: list[tuple[float, float, float]] = []
+    for at, a, b in sorted(rules):
+        if out and at - out[-1][0] <= 1.5 and a <= out[-1][2] + tol:
+            if b > out[-1][2]:
+                out[-1] = (out[-1][0], out[-1][1], b)
+        else:
+            out.append((at, a, b))
+    return out
+
+
+def grids_from_rules(h_rules: list[tuple[float, float, float]],
+                     v_rules: list[tuple[float, float, float]], tol: float = 3.0) -> list[Grid]:
+    """Tables from thin rules: rules joined into lines, lines that cross grouped (union-find;
+    each vertical line looks only at the horizontal lines within its height, so a page of
+    thousands of rules stays near-linear), and one grid per group of >= 2 lines each way."""
+    hs = sorted(_join_segments(h_rules))  # by y, ascending
+    vs = _join_segments(v_rules)
+    if len(hs) < 2 or len(vs) < 2:
+        return []
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    h_ys = [h[0] for h in hs]
+    for j, (x, y0, y1) in enumerate(vs):
+        for i in range(bisect.bisect_left(h_ys, y0 - tol), bisect.bisect_right(h_ys, y1 + tol)):
+            _y, x0, x1 = hs[i]
+            if x0 - tol <= x <= x1 + tol:
+                a, b = find(i), find(len(hs) + j)
+                if a != b:
+                    parent[b] = a
+    groups: dict[int, tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    grids = []
+    for g_h, g_v in groups.values():
+        xs = _merge([v[0] for v in g_v])
+        ys = sorted(_merge([h[0] for h in g_h]), reverse=True)
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        v_cover: list[list[tuple[float, float]]] = [[] for _ in xs]
+        for x, y0, y1 in g_v:
+            v_cover[min(range(len(xs)), key=lambda k: abs(xs[k] - x))].append((y0, y1))
+        h_cover: list[list[tuple[float, float]]] = [[] for _ in ys]
+        for y, x0, x1 in g_h:
+            h_cover[min(range(len(ys)), key=lambda k: abs(ys[k] - y))].append((x0, x1))
+        grids.append(Grid(xs, ys, v_cover, h_cover))
+    return grids
 
 
 @functools.cache
@@ -392,29 +731,7 @@ def page_grids(page) -> list[Grid]:
             h_rules.append(((top.value + bottom.value) / 2, left.value, right.value))
         elif w < 2.5 and h > 8:
             v_rules.append(((left.value + right.value) / 2, bottom.value, top.value))
-    if len(h_rules) < 2 or len(v_rules) < 2:
-        return []
-    # one grid per vertical stack of rules that share a left and right edge
-    grids: list[Grid] = []
-    h_rules.sort(key=lambda r: -r[0])
-    groups: list[list[tuple[float, float, float]]] = []
-    for r in h_rules:
-        for grp in groups:
-            if abs(grp[-1][1] - r[1]) < 3 and abs(grp[-1][2] - r[2]) < 3:
-                grp.append(r)
-                break
-        else:
-            groups.append([r])
-    for grp in groups:
-        if len(grp) < 2:
-            continue
-        top, bottom = grp[0][0], grp[-1][0]
-        x0, x1 = grp[0][1], grp[0][2]
-        xs = _merge([x for x, y0, y1 in v_rules if x0 - 3 <= x <= x1 + 3 and y0 < top + 3 and y1 > bottom - 3])
-        if len(xs) < 2:
-            continue
-        grids.append(Grid(xs, sorted(_merge([r[0] for r in grp]), reverse=True)))
-    return grids
+    return grids_from_rules(h_rules, v_rules)
 
 
 _COMBINING = frozenset(COMBINING)
@@ -423,6 +740,10 @@ _MARK_RANKS = {ch: mark_rank(ch) for ch in _COMBINING}
 
 def _neg_mid(g: Glyph) -> float:
     return -g[MID]
+
+
+def _mid(g: Glyph) -> float:
+    return g[MID]
 
 
 def _left(g: Glyph) -> float:
@@ -461,13 +782,18 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
         return []
     bases.sort(key=_neg_mid)
     lines: list[list[Glyph]] = []
-    ref_y = ref_size = 0.0
+    ref_y = ref_size = last_y = last_size = 0.0
     for g in bases:
-        size = g[SIZE]
-        if not lines or ref_y - g[MID] > 0.4 * (size if size < ref_size else ref_size):
+        size, mid = g[SIZE], g[MID]
+        # a new line when the glyph is below both the line's first (highest) glyph and the one
+        # just before it: a tall glyph box (LibreOffice's `ำ` with its tone, 17 pt over 9 pt
+        # letters) starts the line higher than its letters, and is not a line of its own
+        if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
+                         and last_y - mid > 0.4 * (size if size < last_size else last_size)):
             lines.append([])
-            ref_y, ref_size = g[MID], g[SIZE]
+            ref_y, ref_size = mid, size
         lines[-1].append(g)
+        last_y, last_size = mid, size
     for line in lines:
         line.sort(key=_left)
     lefts = [[g[LEFT] for g in line] for line in lines]
@@ -505,12 +831,14 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     return result
 
 
-def drop_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
+def drop_running_lines(pages: list[list[PageItem]]) -> tuple[list[list[PageItem]], int]:
     """Remove page numbers and headers/footers repeated at the top or bottom of most pages."""
-    def key(line: str) -> str:
-        return _DIGITS.sub("#", line.replace(" ", ""))
+    def key(line: str) -> tuple[str, int]:
+        # the same words at the same height: a line a page repeats in its running text (a
+        # "ผลการดำเนินงาน : …" line ending several pages) is not at the same place on each
+        return _DIGITS.sub("#", line.replace(" ", "")), round(getattr(line, "y", 0.0) / 6)
 
-    edge_keys: Counter[str] = Counter()
+    edge_keys: Counter[tuple[str, int]] = Counter()
     for lines in pages:
         for line in {*lines[:2], *lines[-2:]}:
             edge_keys[key(line)] += 1
@@ -529,3 +857,181 @@ def drop_running_lines(pages: list[list[str]]) -> tuple[list[list[str]], int]:
     return out, dropped
 
 
+
+
+def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                        ) -> tuple[list[Glyph], int, int]:
+    """Every glyph on a page, with each /ActualText span read as one unit: the second strategy
+    for pages whose first reading fails the self-check (`pagecheck`).
+
+    Chromium (Skia) wraps every Thai cluster whose glyphs are not one-to-one with its characters
+    in an /ActualText span (`ชี้` over the glyphs ช, ี, ้). pdfium spreads the span's characters
+    evenly over the box of each text object in it, so the cluster comes out cut up (`ช` `ี` `้`
+    side by side over the base's box, the marks then hung on the next base) and again, smaller,
+    over the mark's own glyph: `ตั วชี วั้ ด`. Characters pdfium generated from one span share
+    their text object's origin, so runs of two or more characters with one origin are one glyph
+    here (the cluster's text, the union of the boxes), and a repeat of the cluster just before
+    it drawn smaller (a mark's glyph) is dropped. Ghostscript's and Word's PDFs carry no spans:
+    their characters each have their own origin and read as in `read_glyphs`.
+    """
+    n = raw.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return [], 0, 0
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    get_box, origin = _loose_char_box(), _char_origin()
+    rect = (ctypes.c_float * 4)()
+    prect = ctypes.addressof(rect)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.addressof(x), ctypes.addressof(y)
+    # [chars, left, right, bottom, top, origin, explicit space, last char's right, generated space at]
+    units: list[list] = []
+    unmapped = recovered = 0
+    for i in range(n):
+        ch = chr(raw.FPDFText_GetUnicode(textpage, i))
+        explicit = ch == " "
+        if ch in "\r\n\x00\ufffe\uffff":
+            continue
+        if not explicit and ch not in _PLAIN and raw.FPDFText_HasUnicodeMapError(textpage, i):
+            unmapped += 1
+            fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
+            if fixed is None:
+                continue
+            ch = fixed
+            recovered += known
+        get_box(handle, i, prect)
+        left, top, right, bottom = _RECT.unpack_from(rect)
+        if explicit and top == bottom:
+            if units:  # a space pdfium generated at a gap: the cluster before it ends there
+                units[-1][8] = left
+            continue
+        origin(handle, i, px, py)
+        at = (round(x.value, 2), round(y.value, 2))
+        last = units[-1] if units else None
+        # one span's characters: one origin, boxes that tile (each starts where the last ended)
+        if (last is not None and not explicit and not last[6] and last[5] == at
+                and abs(last[7] - left) < 0.05 and abs(last[3] - bottom) < 0.05 and abs(last[4] - top) < 0.05):
+            last[0] += ch
+            last[2] = last[7] = right
+        else:
+            units.append([ch, left, right, bottom, top, at, explicit, right, _INF])
+    glyphs: list[Glyph] = []
+    recent: list[tuple[str, float, float, float, float]] = []  # last spans kept: text, height, right, left, baseline
+    for k, u in enumerate(units):
+        text, height = u[0], u[4] - u[3]
+        # the cluster again, over one of its marks: drawn smaller, or starting inside the cluster
+        # (a mark hangs leftwards from its base's end; a real repeat starts after it)
+        if len(text) > 1 and any(r[0] == text and abs(u[5][1] - r[4]) < 0.5 * r[1] and r[3] - r[1] < u[1]
+                                 and (height < 0.7 * r[1] or u[1] < r[2] - 0.1) for r in recent):
+            continue
+        right = u[2]
+        if len(text) > 1:
+            # the span's box is its first glyph's; the cluster's advance ends at the next origin
+            nxt = units[k + 1] if k + 1 < len(units) else None
+            if nxt is not None and nxt[5][1] == u[5][1] and 0 < nxt[5][0] - right < 1.5 * height:
+                right = min(nxt[5][0], u[8])
+            recent = [*recent[-3:], (text, height, right, u[1], u[5][1])]
+        glyphs.append((text, u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
+    return glyphs, unmapped, recovered
+
+
+def _row_texts(row: list[TableCell]) -> list[str]:
+    return [" ".join(c.text.split()) for c in row]
+
+
+def _column_map(head: PageItem, tail: PageItem) -> dict[int, int] | None:
+    """Each column of `tail` as the column of `head` with the same left and right edges (the
+    part of a table on the next page may lack the rules of columns that are empty there)."""
+    out = {}
+    for c in range(len(tail.xs) - 1):
+        left = next((i for i, x in enumerate(head.xs[:-1]) if abs(x - tail.xs[c]) <= 3), None)
+        right = next((i for i, x in enumerate(head.xs) if abs(x - tail.xs[c + 1]) <= 3), None)
+        if left is None or right is None:
+            return None
+        out[c] = left
+    return out
+
+
+def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
+    """A table that runs on to the next page: the header row repeated at the top of the next
+    page is dropped, and a row Word broke across the page is joined to the last row of the page
+    before, cell by cell (sample 002's `0.0000 ล้าน` / `บาท`); a page that held nothing else
+    passes the table on."""
+    out = [list(p) for p in pages]
+    holder: int | None = None  # the page whose last item is the table still open
+    header: list[str] = []  # the first row of the table where it began
+    first_part: PageItem = PageItem()  # and that table
+    for k, cur in enumerate(out):
+        if holder is None or not cur or cur[0].kind != "table":
+            holder, header, first_part = _open_table(k, cur)
+            continue
+        head, tail = out[holder][-1], cur[0]
+        cols = _column_map(head, tail)
+        if cols is None:
+            holder, header, first_part = _open_table(k, cur)
+            continue
+        rows = [[TableCell(c.text, cols[c.col], c.col_span, c.row_span) for c in row] for row in tail.rows]
+        if len(rows) > 1 and _row_texts(rows[0]) == header:
+            rows = rows[1:]  # the header repeated on this page
+            first_part.header_rows = 1
+        last = {c.col: c for c in head.rows[-1]}
+        first = rows[0]
+        filled = [c for c in first if c.text]
+        # a row broken by the page brings text only to columns the row above has text in, and
+        # not to all of them (a row whose every cell goes on is a new row), unless it is one
+        # column of running text; it does not start a numbered item in a row of several cells
+        if filled and all(c.col in last and last[c.col].text for c in filled) \
+                and (len(filled) == 1 or (len(filled) < sum(1 for c in last.values() if c.text)
+                                          and not _LIST_START.match(filled[0].text))):
+            for c in first:
+                if c.text:
+                    old = last[c.col]
+                    last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
+            joined = PageItem.table([*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            joined.header_rows = head.header_rows
+            if first_part is head:
+                first_part = joined
+            out[holder][-1] = head = joined
+            rows = rows[1:]
+        if rows:
+            cur[0] = PageItem.table(rows, head.xs, tail.y)
+        else:
+            del cur[0]
+        if not cur:
+            continue  # the whole page went into the table, which stays open where it is
+        if rows and len(cur) == 1:
+            holder = k  # the same table goes on from this page
+        else:
+            holder, header, first_part = _open_table(k, cur)
+    return out
+
+
+def _open_table(k: int, items: list[PageItem]) -> tuple[int | None, list[str], PageItem]:
+    """(page, first row, item) of the table a page ends with, which the next page may continue."""
+    if items and items[-1].kind == "table":
+        return k, _row_texts(items[-1].rows[0]), items[-1]
+    return None, [], PageItem()
+
+
+def _join_text(a: str, b: str) -> str:
+    """Two pieces of one cell's text: Thai letters join with nothing, anything else a space."""
+    if a and b and _THAI.match(a[-1]) and _THAI.match(b[0]):
+        return a + b
+    return f"{a} {b}" if a else b
+
+
+def page_text_blocks(items: list[PageItem]) -> tuple[str, list[Block]]:
+    """A page's text (its items one per line) and its blocks, spans into that text."""
+    out = TextBuilder()
+    for item in items:
+        if item.kind != "table":
+            out.line(str(item), item.kind, number=item.number)
+            continue
+        cells: list[Cell] = []
+        header = item.header_rows  # else guessed from the titles (readers.common)
+        for r, row in enumerate(item.rows):
+            spans = out.table_row([c.text for c in row])
+            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r < header)
+                         for c, (s, e) in zip(row, spans, strict=True))
+        if cells:
+            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(cells), header_rows=header))
+    return out.text, out.blocks
