@@ -83,6 +83,27 @@ def prefect_server(tmp_path_factory):
         log.close()
 
 
+def prefect_api(env: dict, method: str, path: str, body: dict | None = None, attempts: int = 5):
+    """One call to the test server's REST API. A 503 is retried: the server answers it when its
+    SQLite database is locked, which happens on this 2-core machine under a burst of runs."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    for attempt in range(attempts):
+        req = urllib.request.Request(env["PREFECT_API_URL"] + path, method=method,
+                                     data=json.dumps(body or {}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return json.loads(r.read() or b"{}")
+        except urllib.error.HTTPError as e:
+            if e.code != 503 or attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
 def _start_own_postgres(tmp: Path) -> tuple[str, Callable[[], None]]:
     """initdb + pg_ctl in a temporary folder (as the postgres user when we are root)."""
     if not (PG_BIN / "initdb").exists():
