@@ -106,6 +106,9 @@ def _start_prefect_server() -> str:
         return f"Prefect server: {url}"
     from prefect.server.api.server import SubprocessASGIServer
 
+    from pipeline import tempserver
+
+    tempserver.install()  # its own session (Ctrl-C is ours to handle), gone when we are (kill -9)
     t0 = time.perf_counter()
     SubprocessASGIServer().start()  # the run's client finds it running (one per process)
     return (f"Prefect server: a temporary one, {time.perf_counter() - t0:.1f} s to start (not in the time above; "
