@@ -372,8 +372,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
             p.add_argument("--doc-timeout", type=float, default=300.0, metavar="SECONDS",
                            help="time one document may take before it fails (default 300)")
-            p.add_argument("--memory-limit", type=int, default=1024, metavar="MB",
-                           help="address space of each extraction process (default 1024; 0: none)")
+            p.add_argument("--memory-limit", type=int, default=896, metavar="MB",
+                           help="address space of each extraction process (default 896; 0: none)")
 
     ing = sub.add_parser("ingest", help="extract files and folders into the database (Prefect flow)")
     ing.add_argument("paths", nargs="+", help="files, folders or globs")
