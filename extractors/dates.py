@@ -8,7 +8,7 @@
 
 Month: full names (marks optional: broken PDFs drop them), abbreviations with or without dots
 and spaces (ต.ค. ตค. ต. ค. ต.ค), colloquial short forms (ตุลา) and common misspellings (ม.ย.,
-กรกฏาคม). Era: พ.ศ. / พ.ศ / พศ. / ค.ศ. / ปี. Year: four digits (BE from 2400, else CE) or two
+กรกฏาคม). Era: พ.ศ. / พ.ศ / พศ. / พุทธศักราช / ค.ศ. / ปี. Year: four digits (BE from 2400, else CE) or two
 (BE short form). Connector: - – — ถึง จนถึง (ระหว่าง … ถึง …, ตั้งแต่ … จนถึง … are leads around a
 range). The half of a range without a year takes the other half's.
 
@@ -73,12 +73,12 @@ def _month_alternation() -> tuple[str, str]:
 _FULL, _SHORT = _month_alternation()
 _FIRSTS = sorted({f[0] for forms in DATA["months"].values() for k in ("full", "abbr", "misspelt")
                   for f in forms[k]} | {"เ"})
-ERA = r"(?:ปี[^\S\n]*)?[พค]\.?[^\S\n]?ศ\.?|ปี"
+ERA = r"(?:ปี[^\S\n]*)?(?:[พค]\.?[^\S\n]?ศ\.?|พุทธศักราช|คริสต์ศักราช)|ปี"
 # a year is not followed by more digits, a decimal part, a time's น. or a percent sign
 YEAR = r"(?P<year>\d{4}|\d{2})(?!\d|[.,]\d|[^\S\n]?(?:น\.|%))"
 MONTH_MENTION = re.compile(
     rf"(?=[{''.join(_FIRSTS)}])(?P<pre>เดือน[^\S\n]*)?"
-    rf"(?:(?P<full>{_FULL})|(?P<short>{_SHORT})(?!(?!ปี|[พค]\.?\s?ศ)[{_THAI_LETTER}]))"
+    rf"(?:(?P<full>{_FULL})|(?P<short>{_SHORT})(?!(?!ปี|[พค]\.?\s?ศ|พุทธ|คริสต์)[{_THAI_LETTER}]))"
     rf"(?:\s*(?P<era>{ERA})?\s*{YEAR})?")
 # (a dash right after it may join a second date: 4/7/2566-4/5/2567; checked in _numeric_atoms)
 NUMERIC = re.compile(
@@ -96,7 +96,7 @@ NOT_DAY_BEFORE = re.compile("(?:" + "|".join(sorted(DATA["not_day_before"], key=
                             + r")[^\S\n]*$")
 NOT_NUMERIC_BEFORE = re.compile("(?:" + "|".join(sorted(DATA["not_numeric_before"], key=len, reverse=True))
                                 + r")[^\S\n:]*(?:[ก-ฮ.]+[^\S\n]*)?$")
-_YEAR_CONTEXT = re.compile(r"(?:พ\.?\s?ศ\.?\s*|ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?)?\s*)(?P<y>\d{4})")
+_YEAR_CONTEXT = re.compile(r"(?:พ\.?\s?ศ\.?\s*|พุทธศักราช\s*|ปี(?:งบประมาณ)?\s*(?:พ\.?\s?ศ\.?|พุทธศักราช)?\s*)(?P<y>\d{4})")
 
 
 @dataclass
@@ -109,6 +109,7 @@ class Atom:
     day: int | None
     year: int | None  # CE
     day_start: int  # where the day is written (== start), or the month when there is none
+    weak: bool = False  # only the first half of a range (a bare abbreviation glued to a word)
 
 
 class BadDate(ValueError):
@@ -119,7 +120,7 @@ def _ce(raw: str | None, era: str | None) -> int | None:
     if raw is None:
         return None
     year = int(raw)
-    if era and era.replace(" ", "").lstrip("ปี").startswith("ค") and year < 100:
+    if era and era.replace(" ", "").removeprefix("ปี").startswith("ค") and year < 100:
         year += 2000  # ค.ศ. 22
     ce = to_ce(year)
     if ce is None:
@@ -137,9 +138,13 @@ def _month_atoms(folded: str, warnings: list[str]) -> list[Atom]:
     atoms = []
     for m in MONTH_MENTION.finditer(folded):
         s = m.start()
-        if m.group("short") and not m.group("pre") and s > 0 and \
-                (re.match(f"[{_THAI_LETTER}.]", folded[s - 1]) and not folded.endswith("ถึง", 0, s)):
-            continue  # อ.ก.พ., สก.ย.: letters of a longer abbreviation, not a month
+        glued = bool(m.group("short") and not m.group("pre") and s > 0 and not folded.endswith("ถึง", 0, s)
+                     and re.match(f"[{_THAI_LETTER}.]", folded[s - 1]))
+        if glued and folded[s - 1] == ".":
+            continue  # อ.ก.พ.: letters of a longer abbreviation, not a month
+        # a month abbreviation glued to the word before it counts with a year of its own
+        # (ติดตามผลต.ค. 59) or as the first half of a range (ติดตามผลมิ.ย. - ส.ค. 58)
+        weak = glued and not m.group("year")
         month = month_number(m.group("full") or m.group("short"))
         if month is None:
             continue
@@ -153,7 +158,7 @@ def _month_atoms(folded: str, warnings: list[str]) -> list[Atom]:
         d = DAY_BEFORE.search(folded, max(0, s - 6), s)
         if d and _is_day(folded, d.start()):
             day, s = int(d.group("day")), d.start()
-        atoms.append(Atom(s, end, month, day, year, s))
+        atoms.append(Atom(s, end, month, day, year, s, weak and day is None))
     return atoms
 
 
@@ -260,8 +265,10 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
             continue
         b = atoms[i] if i < len(atoms) else None
         pair: tuple[Atom, Atom] | None = None
-        if b is not None and RANGE_JOIN.match(folded, a.end, b.start) and b.start > a.end:
+        if b is not None and not b.weak and RANGE_JOIN.match(folded, a.end, b.start) and b.start > a.end:
             pair, i = (a, b), i + 1
+        elif a.weak:
+            continue
         else:
             first = _bare_day(folded, a)
             if first is not None and first.start >= last_end:

@@ -18,7 +18,7 @@ from pipeline.thai import fold_digits
 NAME = "docfields"
 VERSION = "1"
 
-FISCAL_YEAR = re.compile(r"ปี\s*งบ\s*ประมาณ\s*(?:พ\.?\s?ศ\.?\s*)?(?P<y>\d{4})(?!\d)")
+FISCAL_YEAR = re.compile(r"ปี\s*งบ\s*ประมาณ\s*(?:(?:พ\.?\s?ศ\.?|พุทธศักราช)\s*)?(?P<y>\d{4})(?!\d)")
 QUARTER = re.compile(r"ไตรมาส(?:ที่)?\s*(?P<q>[1-4])(?!\d)")
 ROUND = re.compile(r"รอบ\s*(?P<m>6|9|12)\s*เดือน")
 AGENCY_FIELD = re.compile(r"^[^\S\n]*(?:\d+\.\s*)?(?:หน่วยงาน|ส่วนราชการ)(?:ที่รับผิดชอบ)?[^\S\n]*[|:]?[^\S\n]*"

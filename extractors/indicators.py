@@ -58,6 +58,11 @@ _TRAILING_LABEL = re.compile(r"\s+(?:ผลการดำเนินงาน|
 _GROUP_COUNT = re.compile(r"\(\s*\d+(?:\s*-\s*\d+)?\s*(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)\s*\)")
 _LABELLED_FIELD = re.compile(rf"^{HEAD}[^\S\n]*[:：]")
 _NOT_INDICATORS = tuple(_WORDS["not_indicators"])
+_STATUS_BEFORE = re.compile(r"(?:\s|[(:：\-–]|ผลการดำเนินงาน|ผลการประเมิน)$")
+# a result label right before the phrase, or before the tick boxes of its options on one line
+# (สถานะ : อยู่ระหว่างดำเนินการ, ผลการดำเนินงาน ☐ ไม่บรรลุค่าเป้าหมาย ☑ บรรลุค่าเป้าหมาย)
+_LABEL_RIGHT_BEFORE = re.compile("(?:" + "|".join(map(re.escape, _WORDS["result_labels"])) + r")[^\S\n]*[:：]?"
+                                 r"[^\S\n]*(?:(?:" + outcomes.BOX.pattern + r")[^\n]*)?$")
 _FIELD_LABEL = re.compile(r"^(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:\s*/\s*ค่าเป้าหมาย)?$")
 
 
@@ -71,6 +76,7 @@ class Candidate:
     target: str | None = None
     result: str | None = None
     number_span: tuple[int, int] | None = None  # where the number is written (Thai digits kept)
+    pieces: list[tuple[int, int]] | None = None  # a name wrapped inside its column of a text dump
 
 
 def _clean_end(text: str, start: int, end: int) -> int:
@@ -102,6 +108,55 @@ def _cut(text: str, start: int, line_end: int) -> int:
         pos = close + 1
 
 
+_COLUMN_GAP = re.compile(r"[^\S\n]{2,}\S")
+_SEGMENT = re.compile(r"[^\S\n]*(?P<seg>\S(?:[^\S\n]?\S)*)")
+
+
+def _wrapped_in_column(folded: str, name_start: int, name_end: int) -> list[tuple[int, int]] | None:
+    """A column-aligned text dump (pdftotext -layout) wraps a long name inside its column:
+
+        15) จำนวนเยาวชนที่เข้า    4,000 คน    5,719 คน
+        ร่วมกิจกรรมการเรียนรู้      (สูงกว่าเป้าหมาย)
+        เสริมศักยภาพการแข่งขัน
+
+    When the name is cut by a column gap with more columns after it, the first segment of each
+    following line is the rest of the name: lines right below it, or after one blank line a line
+    that itself goes on in other columns; never a numbered line, a bullet, a number or a new KPI
+    name. (Indentation is no guide: normalised text has none.) Returns the pieces' spans or None."""
+    line_end = folded.find("\n", name_end)
+    line_end = len(folded) if line_end < 0 else line_end
+    if not _COLUMN_GAP.match(folded, name_end, line_end):
+        return None
+    pieces, pos, blank = [(name_start, name_end)], line_end + 1, False
+    while pos < len(folded) and len(pieces) < 5:
+        nxt = folded.find("\n", pos)
+        nxt = len(folded) if nxt < 0 else nxt
+        line = folded[pos:nxt]
+        if not line.strip():
+            if blank:
+                break
+            blank, pos = True, nxt + 1
+            continue
+        seg = _SEGMENT.match(folded, pos, nxt)
+        piece = seg.group("seg") if seg else ""
+        if not piece or NUMBERED_LINE.match(line) or piece[0].isdigit() or piece[0] in "-•*–" \
+                or _HEAD_START.match(piece) or (blank and not _COLUMN_GAP.search(folded, seg.end("seg"), nxt)):
+            break
+        pieces.append(seg.span("seg"))
+        pos, blank = nxt + 1, False
+    return pieces if len(pieces) > 1 else None
+
+
+def _joined(text: str, pieces: list[tuple[int, int]]) -> str:
+    """A wrapped name's pieces as one name: Thai runs on without a space, anything else gets one."""
+    out = ""
+    for s, e in pieces:
+        piece = " ".join(text[s:e].split())
+        thai = out and "\u0e00" <= out[-1] <= "\u0e7f" and "\u0e00" <= piece[0] <= "\u0e7f"
+        out += piece if thai or not out else " " + piece
+    return out
+
+
 def _is_header(name: str) -> bool:
     return sum(w in name for w in _HEADER_WORDS) >= 2
 
@@ -122,7 +177,10 @@ def _numbered(folded: str, phrases: list[tuple[int, int, str]]) -> list[Candidat
         hi = bisect.bisect_left(phrase_starts, end)
         own = [p for p in phrases[lo:hi] if p[1] <= end]
         outcome = None
-        if own and own[-1][1] >= end - 2:
+        # a status written after the name stands apart from it (a space, a bracket, a label):
+        # glued to the name it is the name's own wording (ร้อยละของผลผลิตที่ได้ตามเป้าหมาย)
+        if own and own[-1][1] >= end - 2 and (_STATUS_BEFORE.search(folded, rest_start, own[-1][0])
+                                              or own[-1][0] == rest_start):
             outcome = own[-1]
             end = own[-1][0]
         end = _clean_end(folded, rest_start, end)
@@ -136,7 +194,11 @@ def _numbered(folded: str, phrases: list[tuple[int, int, str]]) -> list[Candidat
             continue
         group = next(i for i in (1, 2, 3, 4) if m.group(i))
         kind = "named" if named else ("kpi" if kpi_head else "heading")
-        found.append(Candidate(rest_start, end, m.group(group), kind, outcome, number_span=m.span(group)))
+        c = Candidate(rest_start, end, m.group(group), kind, outcome, number_span=m.span(group))
+        wrapped = _wrapped_in_column(folded, rest_start, end) if outcome is None else None
+        if wrapped:
+            c.pieces, c.end = wrapped, wrapped[-1][1]
+        found.append(c)
     return found
 
 
@@ -233,6 +295,12 @@ def _tables(folded: str) -> list[Candidate]:
         status_cell = cells[header["status"]] if "status" in header and header["status"] < len(cells) else None
         where = status_cell or (cells[0][0], cells[-1][1])
         phrases = outcomes.find(folded, *where)
+        if not phrases and status_cell:  # a status cell saying only แล้วเสร็จ / ดำเนินการแล้ว
+            cell = folded[status_cell[0]:status_cell[1]]
+            status = outcomes.classify(cell)
+            if status:
+                at = status_cell[0] + cell.find(status[1])
+                phrases = [(at, at + len(status[1]), status[0])]
         c.outcome = phrases[-1] if phrases else None
         found.append(c)
     return found
@@ -282,19 +350,21 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
         # stop the section at the next numbered heading's line start
         line_start_next = folded.rfind("\n", 0, section_end) + 1 if i + 1 < len(numbered) else section_end
         if c.outcome is None:
-            inside = [p for p in phrases if c.end <= p[0] < line_start_next]
+            # (a name wrapped in its column: its row's other columns run beside its pieces)
+            after_name = c.pieces[0][1] if c.pieces else c.end
+            inside = [p for p in phrases if after_name <= p[0] < line_start_next and
+                      not (c.pieces and any(s <= p[0] < e for s, e in c.pieces))]
             # an outcome under the heading's own result label (ผลการดำเนินงาน : …) or in its row
-            same_line_end = folded.find("\n", c.end)
+            same_line_end = folded.find("\n", c.end)  # (for a wrapped name: its row's last line)
             same_line_end = len(folded) if same_line_end < 0 else same_line_end
             for p in inside:
-                # the result label may sit further back on the phrase's line, before an empty
-                # tick box's option (ผลการดำเนินงาน ☐ ไม่บรรลุค่าเป้าหมาย ☑ บรรลุค่าเป้าหมาย)
                 line_start = folded.rfind("\n", 0, p[0]) + 1
-                label_before = folded[max(0, min(p[0] - 40, max(line_start, p[0] - 120))):p[0]]
+                near = folded[max(0, p[0] - 40):p[0]]
                 line_end = folded.find("\n", p[1])
                 alone = not folded[line_start:p[0]].strip(" -•:(") and \
                     not folded[p[1]:len(folded) if line_end < 0 else line_end].strip(" .)")
-                if p[0] < same_line_end or "ผลการดำเนินงาน" in label_before or "ผลการประเมิน" in label_before \
+                if p[0] < same_line_end or "ผลการดำเนินงาน" in near or "ผลการประเมิน" in near \
+                        or _LABEL_RIGHT_BEFORE.search(folded, max(line_start, p[0] - 160), p[0]) \
                         or (c.kind in ("kpi", "named") and alone):
                     c.outcome = p
                     break
@@ -321,7 +391,7 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
     found = []
     seen_names: set[str] = set()
     for c in all_c:
-        name = " ".join(text[c.start:c.end].split())
+        name = _joined(text, c.pieces) if c.pieces else " ".join(text[c.start:c.end].split())
         key = re.sub(r"\s", "", name)
         if key in seen_names:
             continue

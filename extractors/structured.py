@@ -32,7 +32,16 @@ _STATUS_WORDS: list[tuple[str, list[str]]] = [
 _SPACE = re.compile(r"\s+")
 # header cells, compared with their spaces removed
 _KPI = re.compile(r"^(?:\d+[.)]?)?(?:ตัวชี้วัด|ตัวบ่งชี้|KPI|Indicator)", re.I)
-_STATUS = re.compile(r"สถานะ|ผลการประเมิน|ผลสำเร็จ|บรรลุ|Status", re.I)
+_STATUS = re.compile(r"สถานะ|ผลการประเมิน|ผลสำเร็จ|บรรลุ|ความก้าวหน้า|Status|Progress", re.I)
+# a progress form's activity column (ผลการดำเนินงานกิจกรรม/โครงการ): its numbered activities,
+# each with a progress status of its own, are what the report measures
+_ACTIVITY = re.compile(r"กิจกรรม|โครงการ|Activit", re.I)
+_PROGRESS = re.compile(r"ความก้าวหน้า|สถานะ|Status|Progress", re.I)  # a status column's title, not a status
+# option boxes printed for ticking (○ เป็นไปตามแผน / ○ ไม่เป็นไปตามแผน): none ticked in the text
+_OPTION_BOX = re.compile(r"^[^\S\n]*[○◯□☐❍⚪][^\S\n]*", re.M)
+_TICKED = re.compile(r"[☑☒■●✓✔√✗✘⬛]")
+# "เช่น" (for example) ends an item's name: what follows illustrates it
+_EXAMPLES = re.compile(r"\s*เช่น(?:\s|$)")
 _TARGET = re.compile(r"^(?:ค่า)?เป้าหมาย|^Target", re.I)
 _RESULT = re.compile(r"^ผล(?!ผลิต|ลัพธ์|กระทบ)|^Result|^Actual", re.I)
 # an item of a cell: a bullet or a number at the start of a line
@@ -49,6 +58,7 @@ class Columns:
     target: int | None = None
     result: int | None = None
     status: int | None = None
+    numbered_only: bool = False  # an activity column: only its numbered items are indicators
 
 
 def _squash(s: str) -> str:
@@ -69,9 +79,18 @@ def _columns(doc: Document, rows: list[list[Cell]]) -> Columns | None:
                 roles["status"] = c.col
             elif "target" not in roles and _TARGET.match(t):
                 roles["target"] = c.col
+            elif "activity" not in roles and _ACTIVITY.search(t):
+                roles["activity"] = c.col
             elif "result" not in roles and _RESULT.match(t):
                 roles["result"] = c.col
         titled = sum(1 for c in row if c.end > c.start)
+        status_title = "status" in roles and any(
+            c.col == roles["status"] and _PROGRESS.search(doc.text, c.start, c.end)
+            and not outcomes.find(doc.text, c.start, c.end) for c in row)
+        if "name" not in roles and "activity" in roles and status_title and titled >= 3 \
+                and all(c.end - c.start <= 40 for c in row if c.col == roles["activity"]):
+            return Columns(roles["activity"], r, roles.get("target"), roles.get("result"), roles["status"],
+                           numbered_only=True)
         # a column titled only ตัวชี้วัด makes a KPI table when the row is a row of titles
         # (a plan's ตัวชี้วัด column beside ผลผลิต, ระยะเวลา…); a label beside its value is a form
         if "name" in roles and (len(roles) >= 2 or titled >= 3):
@@ -123,7 +142,10 @@ def _items(doc: Document, cell: Cell, parts: int) -> list[tuple[int, int, str | 
 
 
 def status_of(text: str) -> tuple[str, str] | None:
-    """(outcome, the words it was read from) of a status cell, or None."""
+    """(outcome, the words it was read from) of a status cell, or None. A cell of option
+    boxes with none ticked in the text (the tick may be a drawing) states nothing."""
+    if _OPTION_BOX.match(text) and not _TICKED.search(text):
+        return None
     found = outcomes.find(text)
     if found:
         s, e, label = found[0]
@@ -170,7 +192,8 @@ def table_indicators(doc: Document, table: Block, before: tuple[Columns, int] | 
     if cols is None:
         if before is None or before[1] != _width(table):
             return []
-        cols = Columns(before[0].name, -1, before[0].target, before[0].result, before[0].status)
+        cols = Columns(before[0].name, -1, before[0].target, before[0].result, before[0].status,
+                       before[0].numbered_only)
     found: list[Mention] = []
     for row in rows[cols.header_row + 1:]:
         name_cell = _cell_at(row, cols.name)
@@ -181,7 +204,12 @@ def table_indicators(doc: Document, table: Block, before: tuple[Columns, int] | 
         status_cell = _cell_at(row, cols.status)
         parts = len(_lines(doc, status_cell)) if status_cell is not None else 0
         items = _items(doc, name_cell, parts)
+        if cols.numbered_only:
+            items = [i for i in items if i[2] is not None]
         for k, (s, e, number) in enumerate(items):
+            cut = _EXAMPLES.search(doc.text, s, e)
+            if cut is not None and cut.start() > s:
+                e = cut.start()
             name = " ".join(doc.text[s:e].split())
             if _EMPTY_NAME.match(name) or len(name) < 3:
                 continue

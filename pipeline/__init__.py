@@ -1,7 +1,7 @@
 """thaireport: Thai government progress reports into structured tables."""
 
 # Bump when extraction rules change: stored records made by an older version get reprocessed.
-PIPELINE_VERSION = "0.2.0"
+PIPELINE_VERSION = "0.3.0"
 
 
 def tables(db_url: str | None = None):

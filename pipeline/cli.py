@@ -362,11 +362,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--with-blocks", action="store_true",
                     help="include the blocks read (headings, paragraphs, list items, tables with cells, form fields)")
     ex.add_argument("--quiet", action="store_true", help="no progress or warnings on stderr")
+    ex.add_argument("--no-ocr", action="store_true", help="never OCR a page (scans are reported, not read)")
     ex.set_defaults(func=_extract)
 
     def common(p: argparse.ArgumentParser, workers: bool = True) -> None:
         p.add_argument("--db", help="SQLAlchemy URL (default: $THAIREPORT_DB or sqlite:///thaireport.db)")
         p.add_argument("--quiet", action="store_true", help="no progress or summary")
+        p.add_argument("--no-ocr", action="store_true", help="never OCR a page (scans are reported, not read)")
         if workers:
             p.add_argument("--workers", type=int, help="local worker processes (default 1)")
             p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
@@ -456,6 +458,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return 2 if e.code not in (0, None) else 0
+    if getattr(args, "no_ocr", False):  # read by pipeline/readers/pdf.py, inherited by the workers
+        os.environ["THAIREPORT_OCR"] = "0"
     from pipeline.config import ConfigError
 
     try:

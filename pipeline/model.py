@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class ReadError(Exception):
@@ -25,10 +25,10 @@ class ReadError(Exception):
 BLOCK_KINDS = ("heading", "paragraph", "list_item", "table", "form_field")
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One table cell: its span of the text (empty cells have start == end), its grid position
-    (0-based row and column of its top-left), and how many rows and columns it covers."""
+    (0-based row and column of its top-left), and how many rows and columns it covers. A
+    NamedTuple: a budget volume has ~100,000 cells, and a frozen dataclass costs 5x to build."""
 
     start: int
     end: int
@@ -86,6 +86,7 @@ class Document:
     page_starts: tuple[int, ...] | None = None  # offset where each page begins; None: no pages
     warnings: tuple[str, ...] = ()
     blocks: tuple[Block, ...] = ()  # sorted by start; a form field may lie inside a table
+    pages_quality: tuple[dict[str, Any], ...] = ()  # PDF: each page's self-check (readers/pagecheck.py)
 
     @property
     def pages(self) -> int | None:
@@ -101,20 +102,25 @@ class Document:
     def _block_starts(self) -> list[int]:
         return [b.start for b in self.blocks]
 
+    @functools.cached_property
+    def _reach(self) -> list[int]:
+        """_reach[i]: the furthest end of blocks[0..i] (nothing before i reaches past it)."""
+        out, far = [], 0
+        for b in self.blocks:
+            far = max(far, b.end)
+            out.append(far)
+        return out
+
     def block_at(self, offset: int) -> Block | None:
-        """The innermost block holding `offset` (a form field before the table it sits in)."""
+        """The innermost block holding `offset` (a form field or a nested table before the
+        table it sits in)."""
         i = bisect.bisect_right(self._block_starts, offset) - 1
-        while i >= 0:
+        while i >= 0 and self._reach[i] > offset:
             b = self.blocks[i]
             if offset < b.end:
                 return b
-            if b.kind != "form_field":
-                return None  # other blocks never overlap: nothing earlier reaches this far
-            i -= 1  # a form field inside a table: the table may still hold the offset
+            i -= 1
         return None
-
-    def cell_text(self, cell: Cell) -> str:
-        return self.text[cell.start:cell.end]
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,8 @@ def build_record(doc: Document, with_text: bool = False, with_blocks: bool = Fal
         "entities": [{**_mention_fields(doc, m), **m.value} for m in found["entities"]],
         "pipeline_version": PIPELINE_VERSION,
     }
+    if doc.pages_quality:
+        record["pages_quality"] = list(doc.pages_quality)
     if with_text:
         record["text"] = doc.text
     if with_blocks:
@@ -94,8 +96,9 @@ def build_record(doc: Document, with_text: bool = False, with_blocks: bool = Fal
 
 
 def warnings_make_partial(doc: Document) -> bool:
-    """Partial: something in the file was skipped (a page without text, a glyph dropped)."""
-    return any("not read" in w or "dropped" in w for w in doc.warnings)
+    """Partial: something in the file was skipped (a page without text, a glyph dropped), or a
+    page was read by OCR (pipeline/readers/pdf.py)."""
+    return any("not read" in w or "dropped" in w or "by OCR" in w for w in doc.warnings)
 
 
 def _failed_doc_id(path: str) -> str:

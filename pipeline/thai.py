@@ -7,8 +7,8 @@ extraction damage (displaced marks, split SARA AM, Private-Use glyph codes) and
 fold whitespace. Thai digits are kept; `fold_digits` makes a same-length copy
 for matching.
 
-Order (see `normalize`): PUA → space-before-mark → mark order → SARA AM → letter spacing
-→ whitespace.
+Order (see `normalize`): PUA → U+FFFD → space-before-mark → mark order → doubled marks →
+SARA AM → letter spacing → whitespace.
 """
 
 from __future__ import annotations
@@ -121,6 +121,33 @@ def drop_space_before_mark(text: str, offs: Offsets | None) -> tuple[str, Offset
     return sub_with_map(_SPACE_BEFORE_MARK, lambda m: "", text, offs)
 
 
+_DOUBLED_MARK = re.compile(f"([{COMBINING}{SARA_AM}])\\1+")
+
+
+def collapse_doubled_marks(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
+    """The same mark (or SARA AM) twice on one base is never Thai; PDFs that draw a mark both as a glyph and in
+    an /ActualText span give it twice ('ยุุทธศาสตร์์').
+
+    >>> collapse_doubled_marks("ยุุทธศาสตร์์", list(range(12)))[0]
+    'ยุทธศาสตร์'
+    """
+    return sub_with_map(_DOUBLED_MARK, lambda m: m.group(1), text, offs)
+
+
+# U+FFFD: a glyph the PDF's producer itself could not name. Before SARA AA it is the NIKHAHIT half
+# of SARA AM ('ประจ\ufffdาปี'); anywhere else in Thai it stands for nothing the reader can use.
+_REPLACEMENT = re.compile("\ufffd(?=\u0e32)|(?<=[\u0e01-\u0e4e])\ufffd|\ufffd(?=[\u0e01-\u0e4e])")
+
+
+def repair_replacement_chars(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
+    """'ประจ\ufffdาปี' → 'ประจําปี' (then SARA AM is mended), 'อื่\ufffdน' → 'อื่น'."""
+    def repl(m: re.Match[str]) -> str:
+        end = m.end()
+        return NIKHAHIT if text[end:end + 1] == SARA_AA else ""
+
+    return sub_with_map(_REPLACEMENT, repl, text, offs)
+
+
 _MARK_RUN = re.compile(f"[{COMBINING}]{{2,}}")
 
 
@@ -213,8 +240,8 @@ def join_letter_spaced(text: str, offs: Offsets | None) -> tuple[str, Offsets | 
     return "\n".join(out_text), out_offs
 
 
-REPAIRS: tuple[Repair, ...] = (map_pua, drop_space_before_mark, order_marks, repair_sara_am, join_letter_spaced,
-                               fold_whitespace)
+REPAIRS: tuple[Repair, ...] = (map_pua, repair_replacement_chars, drop_space_before_mark, order_marks,
+                               collapse_doubled_marks, repair_sara_am, join_letter_spaced, fold_whitespace)
 
 
 def _repair(text: str, with_offsets: bool) -> tuple[str, Offsets | None]:
@@ -239,7 +266,7 @@ def normalize_text(text: str) -> str:
 
 # --- damage accounting -----------------------------------------------------------------
 
-_DAMAGE_PATTERNS = {
+DAMAGE_PATTERNS = {
     "orphan_mark": re.compile(f"(?:^|(?<=[^\u0e01-\u0e2e\u0e30-\u0e4e]))[{COMBINING}]", re.M),
     "sara_am": re.compile(
         f"{NIKHAHIT}{SARA_AA}|{SARA_AA}{NIKHAHIT}|{SARA_AM}{SARA_AA}|{NIKHAHIT}[{TONE_MARKS}]{SARA_AA}"),
@@ -252,7 +279,7 @@ _THAI_CHAR = re.compile("[\u0e00-\u0e7f]")
 
 def thai_damage(text: str) -> dict[str, float]:
     """Counts of extraction damage, and `per_1000` Thai characters."""
-    counts: dict[str, float] = {k: len(p.findall(text)) for k, p in _DAMAGE_PATTERNS.items()}
+    counts: dict[str, float] = {k: len(p.findall(text)) for k, p in DAMAGE_PATTERNS.items()}
     thai = len(_THAI_CHAR.findall(text))
     total = sum(counts.values())
     counts["total"] = total

@@ -55,9 +55,11 @@ def test_readers_realpdf_page_11_figures():
         assert expected in page
 
 
-def test_readers_realpdf_scanned_pages_warned():
+def test_readers_realpdf_blank_pages_recorded():
     doc = read_document(need_shared(REALPDF / "budget-fy2565-vol3-31.pdf"))
-    assert any("no text layer on page(s) 2" in w for w in doc.warnings)
+    # page 2 draws nothing at all (no text, image or path): recorded as empty, not OCR'd, not a warning
+    assert doc.pages_quality[1]["verdict"] == "empty" and doc.pages_quality[1]["method"] == "none"
+    assert not any("not read" in w for w in doc.warnings)
 
 
 def test_readers_page_lookup_from_offset():
@@ -134,7 +136,7 @@ def test_readers_image_only_pdf_fails(tmp_path):
     img = Image.new("RGB", (400, 300), "white")
     buf = io.BytesIO()
     img.save(buf, "PDF")
-    with pytest.raises(ReadError, match="no text layer"):
+    with pytest.raises(ReadError, match="no usable text layer"):
         read_document(_write(tmp_path, "scan.pdf", buf.getvalue()))
 
 

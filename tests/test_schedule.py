@@ -44,9 +44,12 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
     url = f"sqlite:///{db}"
     pool = "thaireport-test"
     made = thaireport("deploy", "--inbox", str(inbox), "--db", url, "--db-secret", "thaireport-test-db",
-                      "--work-pool", pool, "--cron", "* * * * *", "--timezone", "UTC", env=prefect_server)
+                      "--work-pool", pool, "--cron", "* * * * *", "--timezone", "UTC", "--name", "scheduled-test",
+                      env=prefect_server)
     assert made.returncode == 0, made.stderr[-3000:]
-    dep = api(prefect_server, "GET", "/deployments/name/nightly-ingest/nightly")
+    # its own name: the server is shared with the other flow tests, whose served "nightly"
+    # deployment's runs (made by hand, cancelled when serve stops) must not be taken for ours
+    dep = api(prefect_server, "GET", "/deployments/name/nightly-ingest/scheduled-test")
     assert dep["work_pool_name"] == pool and dep["schedules"][0]["schedule"]["cron"] == "* * * * *"
     assert dep["parameters"]["db_secret"] == "thaireport-test-db"
     assert str(db) not in json.dumps(dep)  # the URL lives in the Secret block only

@@ -7,11 +7,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.model import Block, Cell, Document, ReadError
-from pipeline.thai import REPAIRS, identity_offsets, normalize_text, sub_with_map
+from pipeline.thai import REPAIRS, identity_offsets, normalize, normalize_text, sub_with_map
 
 _DATA = Path(__file__).parent.parent / "data"
 # Site chrome that web pages and their text dumps carry (font-size widgets, language switch...).
@@ -63,11 +63,11 @@ class TextBuilder:
             self.write("\n")
         self.lines += 1
         spans = []
-        for i, c in enumerate(cells):
-            if i:
-                self.write(" | ")
-            spans.append(self.write(c))
-        self.write(" |")
+        pos = self.pos
+        for c in cells:
+            spans.append((pos, pos + len(c)))
+            pos += len(c) + 3
+        self.write(" | ".join(cells) + " |")
         return spans
 
     @property
@@ -75,24 +75,69 @@ class TextBuilder:
         return "".join(self.parts)
 
 
-def _normalise_with_blocks(raw: str, blocks: Sequence[Block]) -> tuple[str, list[Block]]:
-    """Boilerplate dropped and every Thai repair applied with an offset map, then each block
-    and cell span moved onto the repaired text and trimmed of the whitespace at its ends."""
+def _offset_map(raw: str) -> tuple[str, Callable[[int], int]]:
+    """The normalised text and a function from a raw offset to the normalised one.
+
+    The repairs are line-local (a mark, a split SARA AM, spaces at a line's ends, a boilerplate
+    line emptied) except that runs of blank lines fold and the ends are stripped. So when the
+    text keeps its line count, only the lines that changed need an offset map (a PDF page has a
+    few split SARA AM); otherwise the whole text is mapped."""
+    text = normalize_text(drop_boilerplate(raw))
+    if text == raw:  # nothing to repair
+        return text, lambda i: i
+    raw_lines, lines = raw.split("\n"), text.split("\n")
+    if len(raw_lines) == len(lines):
+        raw_starts, starts = [], []
+        pos = npos = 0
+        for a, b in zip(raw_lines, lines, strict=True):
+            raw_starts.append(pos)
+            starts.append(npos)
+            pos += len(a) + 1
+            npos += len(b) + 1
+        changed = [k for k, (a, b) in enumerate(zip(raw_lines, lines, strict=True)) if a != b]
+        # the changed lines repaired together, with one offset map (one pass, not one a line)
+        fixed, offs = normalize("\n".join(raw_lines[k] for k in changed))
+        if fixed.split("\n") == [lines[k] for k in changed]:
+            at: dict[int, tuple[int, int]] = {}  # line -> its start in the joined raw / repaired text
+            pos = npos = 0
+            for k in changed:
+                at[k] = (pos, npos)
+                pos += len(raw_lines[k]) + 1
+                npos += len(lines[k]) + 1
+
+            def moved(i: int) -> int:
+                k = bisect.bisect_right(raw_starts, i) - 1
+                rel = i - raw_starts[k]
+                if k in at:
+                    r0, n0 = at[k]
+                    return starts[k] + bisect.bisect_left(offs, r0 + rel) - n0
+                return starts[k] + min(rel, len(lines[k]))
+            return text, moved
     offs = identity_offsets(raw)
     text, offs = sub_with_map(_BOILERPLATE_RE, lambda m: "", raw, offs)
     text, offs = sub_with_map(_CR, lambda m: "\n", text, offs)
     for repair in REPAIRS:
         text, offs = repair(text, offs)
     assert offs is not None
+    return text, lambda i: bisect.bisect_left(offs, i)
+
+
+def _normalise_with_blocks(raw: str, blocks: Sequence[Block], shift: int = 0) -> tuple[str, list[Block]]:
+    """Boilerplate dropped and every Thai repair applied, then each block and cell span moved
+    onto the repaired text (plus `shift`, where the page starts) and trimmed of the whitespace
+    at its ends."""
+    text, moved = _offset_map(raw)
     n = len(text)
 
+    isspace = str.isspace
+
     def span(s: int, e: int) -> tuple[int, int]:
-        ns, ne = bisect.bisect_left(offs, s), bisect.bisect_left(offs, e)
-        while ns < ne and text[ns].isspace():
+        ns, ne = moved(s), moved(e)
+        while ns < ne and isspace(text[ns]):
             ns += 1
-        while ne > ns and text[ne - 1].isspace():
+        while ne > ns and isspace(text[ne - 1]):
             ne -= 1
-        return (ns, ne) if ns < n else (n, n)
+        return (ns + shift, ne + shift) if ns < n else (n + shift, n + shift)
 
     out: list[Block] = []
     for b in blocks:
@@ -102,7 +147,9 @@ def _normalise_with_blocks(raw: str, blocks: Sequence[Block]) -> tuple[str, list
         cells = []
         for c in b.cells:
             cs, ce = span(c.start, c.end)
-            cells.append(Cell(cs, ce, c.row, c.col, c.row_span, c.col_span, c.header))
+            # most cells keep their span (a PDF page with nothing to repair): no new object
+            cells.append(c if (cs, ce) == (c.start, c.end) else
+                         Cell(cs, ce, c.row, c.col, c.row_span, c.col_span, c.header))
         out.append(Block(b.kind, start, end, b.level, b.number, tuple(cells), b.header_rows,
                          None if b.label is None else span(*b.label),
                          None if b.value is None else span(*b.value)))
@@ -121,6 +168,10 @@ def _label_ok(label: str) -> bool:
     return 0 < len(label) <= 40 and len(label.split()) <= 5
 
 
+def _widest_row(table: Block) -> int:
+    return max((c.col + c.col_span for c in table.cells), default=0)
+
+
 def form_fields(text: str, blocks: Sequence[Block]) -> list[Block]:
     """Form fields found in the blocks: `ตัวชี้วัด : …` lines (alone or inside a cell) and rows
     of narrow tables that pair a label with a value (`1. หน่วยงาน | กพร.สป. |`)."""
@@ -136,6 +187,9 @@ def form_fields(text: str, blocks: Sequence[Block]) -> list[Block]:
         if b.kind in ("paragraph", "list_item"):
             lines_of(b.start, b.end)
         elif b.kind == "table":
+            if b.end - b.start > 2000 and len(b.cells) > 60 and text.find(":", b.start, b.end) < 0 \
+                    and text.find("：", b.start, b.end) < 0 and _widest_row(b) > 3:
+                continue  # a wide data table with no `label :` in it holds no field
             rows = b.rows()
             width = max((sum(1 for c in r if c.end > c.start) for r in rows), default=0)
             for row in rows:
@@ -149,12 +203,37 @@ def form_fields(text: str, blocks: Sequence[Block]) -> list[Block]:
                                         label=(label.start, label.end), value=(value.start, value.end)))
                 else:
                     for c in full:
-                        lines_of(c.start, c.end)
+                        if text.find(":", c.start, c.end) >= 0 or text.find("：", c.start, c.end) >= 0:
+                            lines_of(c.start, c.end)
     return fields
 
 
+_DIGIT = re.compile("[0-9๐-๙]")
+_AMOUNT = re.compile(r"^[\s\d๐-๙.,%()+\-/]+$")
+
+
+def _header_rows(text: str, table: Block) -> Block:
+    """A table whose reader did not say (no `tblHeader`, no `<th>`, no header repeated on the
+    next page): its first row names the columns when the table has three or more columns and
+    rows below, and that row's cells are short titles, mostly without figures (no amounts, no
+    item numbers: a form's `1. หน่วยงาน | … |` is data)."""
+    if table.header_rows or _widest_row(table) < 3:
+        return table
+    rows = table.rows()
+    if len(rows) < 2:
+        return table
+    titles = [text[c.start:c.end] for c in rows[0] if c.end > c.start]
+    if len(titles) < 2 or any(len(t) > 60 or _AMOUNT.match(t) or _ITEM_NUMBER.match(t.split()[0])
+                              for t in titles) or 2 * sum(bool(_DIGIT.search(t)) for t in titles) >= len(titles):
+        return table  # (a row of figures is data: titles are mostly words)
+    cells = tuple(c._replace(header=True) if c.row == 0 else c for c in table.cells)
+    return Block(table.kind, table.start, table.end, table.level, table.number, cells, 1, table.label, table.value)
+
+
 def _with_fields(text: str, blocks: list[Block]) -> tuple[Block, ...]:
-    """Paragraphs that are one field become that field; fields inside tables are added."""
+    """Paragraphs that are one field become that field; fields inside tables are added; tables
+    get their header row when the reader could not tell it."""
+    blocks = [_header_rows(text, b) if b.kind == "table" else b for b in blocks]
     fields = form_fields(text, blocks)
     whole = {(f.start, f.end) for f in fields}
     out = [b for b in blocks if not (b.kind == "paragraph" and (b.start, b.end) in whole)]
@@ -179,8 +258,8 @@ def finish(path: str, data: bytes, fmt: str, raw_text: str, warnings: list[str],
         parts, starts_list, pos = [], [], 0
         for i, page in enumerate(page_texts):
             if page_blocks and page_blocks[i]:
-                norm, found = _normalise_with_blocks(page, page_blocks[i])
-                out_blocks.extend(b.shifted(pos) for b in found)
+                norm, found = _normalise_with_blocks(page, page_blocks[i], pos)
+                out_blocks.extend(found)
             else:
                 norm = normalize_text(drop_boilerplate(page))
             starts_list.append(pos)

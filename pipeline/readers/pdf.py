@@ -1,23 +1,169 @@
-"""PDF: glyphs read by pdfium, lines rebuilt with Thai marks on their bases (pdf_layout)."""
+"""PDF: glyphs read by pdfium, lines rebuilt with Thai marks on their bases (pdf_layout), every
+page checked (pagecheck) and, where its text layer fails the check, read another way.
+
+Per page, cheapest first:
+1. `text`: glyph boxes (`read_glyphs`), the reading that is exact on LibreOffice, Word and the
+   Budget Bureau's PDFs;
+2. `clusters`: /ActualText spans as units (`read_glyph_clusters`), for Chromium/Skia pages whose
+   clusters pdfium cuts apart, and a text drawn twice (shadow, fake bold) read once; tried only on
+   a page whose first reading is doubtful or garbage;
+3. `ocr`: the page rendered and read by Tesseract (`ocr`), for a page with no text layer over its
+   ink (a scan), a junk Latin OCR layer, or glyphs without a Unicode mapping.
+The reading with the better self-check wins. A page whose every reading is garbage is left out
+with a warning; no page is handed on as `ok` with garbage.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import sys
+from collections.abc import Callable
+
 from pipeline.model import Document, ReadError
+from pipeline.readers import pagecheck
 from pipeline.readers.common import finish
+from pipeline.thai import normalize_text
+
+# An empty page is worth OCR when something is drawn on it: a scan (images) or text drawn as
+# outlines (many path objects); a blank page is not.
+MIN_IMAGE_COVER = 0.05
+MIN_OUTLINE_PATHS = 200
+
+
+def ocr_enabled() -> bool:
+    """`--no-ocr` (or THAIREPORT_OCR=0) turns OCR off for the whole run, workers included."""
+    return os.environ.get("THAIREPORT_OCR", "1") != "0"
+
+
+def _progress(msg: str) -> None:
+    if os.environ.get("THAIREPORT_PROGRESS") == "1" or sys.stderr.isatty():
+        print(f"thaireport: {msg}", file=sys.stderr, flush=True)
+
+
+def _pages_list(pages: list[int]) -> str:
+    return ", ".join(map(str, pages))
+
+
+class _PageReader:
+    """Reads one page by the strategies above; keeps what a document-level warning needs."""
+
+    def __init__(self, path: str, ocr: bool) -> None:
+        self.path = path
+        self.ocr = ocr
+        self.unmapped = self.recovered = self.named = 0
+        self.ocr_missing: str | None = None
+        # glyphs without a Unicode mapping: a placeholder per (font, code), named once per document
+        self.placeholders: dict[tuple[str, int], str] = {}
+        self.solved: dict[str, str] = {}
+
+    def _name_unmapped(self, items: list, unmapped: int, recovered: int) -> tuple[list, int, int]:
+        """(the page's items with unnamed glyphs named or dropped, glyphs named, glyphs still
+        without a name). Solved on the whole page's text, then applied item by item (a table
+        keeps its cells)."""
+        if unmapped == recovered:
+            return items, 0, 0
+        from pipeline.readers import unmapped as unmapped_glyphs
+        from pipeline.readers.pdf_layout import PageItem
+
+        _, named, _ = unmapped_glyphs.decode("\n".join(items), self.solved)
+
+        def name(text: str) -> str:
+            return unmapped_glyphs.apply(text, self.solved)
+
+        out = []
+        for item in items:
+            if getattr(item, "kind", "") == "table":
+                rows = [[dataclasses.replace(c, text=name(c.text)) for c in row] for row in item.rows]
+                out.append(PageItem.table(rows, item.xs, item.y))
+            else:
+                out.append(PageItem.text_item(name(item), getattr(item, "y", 0.0)))
+        return out, named, unmapped - recovered - named
+
+    def read(self, raw, page, number: int) -> tuple[list[str], pagecheck.PageQuality]:
+        from pipeline.readers.pdf_layout import page_grids, page_lines, read_glyph_clusters, read_glyphs, visible
+
+        textpage = page.get_textpage()
+        try:
+            glyphs, unmapped, recovered = read_glyphs(raw, textpage.raw, self.placeholders)
+            glyphs = visible(glyphs, page.get_cropbox())
+            grids = page_grids(page) if glyphs else None
+            lines, named, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
+            text = "\n".join(lines)
+            q = pagecheck.measure(text, number, len(glyphs), unnamed)
+            paths = 0
+            if pagecheck.needs_ink(q, text):
+                q.image_cover, q.invisible_text, paths = pagecheck.ink(page)
+            q.verdict = pagecheck.assess(q)
+            if glyphs and pagecheck.worth_second_reading(q):
+                lines, q = self._better(lines, q, lambda: self._clusters(raw, textpage, page, grids, q, number,
+                                                                           read_glyph_clusters))
+        finally:
+            textpage.close()
+        if q.verdict in ("garbage", "empty") and self._worth_ocr(q, paths):
+            lines, q = self._better(lines, q, lambda: self._ocr(page, q, number))
+        if q.verdict == "empty" and not (q.image_cover or paths):
+            q.method = "none"
+        if q.method != "ocr":  # glyphs of a text layer that OCR replaced were not lost
+            self.unmapped += unmapped
+            self.recovered += recovered
+            self.named += named
+        return lines, q
+
+    @staticmethod
+    def _better(lines, q, other: Callable[[], tuple[list[str], pagecheck.PageQuality] | None]):
+        got = other()
+        if got is None:
+            return lines, q
+        lines2, q2 = got
+        if q.verdict == "empty" or q2.badness < q.badness:
+            return lines2, q2
+        return lines, q
+
+    def _clusters(self, raw, textpage, page, grids, q, number, read_glyph_clusters):
+        from pipeline.readers.pdf_layout import drop_overstruck, page_lines, visible
+
+        glyphs, unmapped, recovered = read_glyph_clusters(raw, textpage.raw, self.placeholders)
+        glyphs = drop_overstruck(visible(glyphs, page.get_cropbox()))
+        lines, _, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
+        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unnamed, method="clusters")
+        q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
+        q2.verdict = pagecheck.assess(q2)
+        return lines, q2
+
+    def _worth_ocr(self, q: pagecheck.PageQuality, paths: int) -> bool:
+        if q.image_cover is None:  # a garbage page with plenty of Thai-looking text: look at it now
+            return True
+        return (q.chars > 0 or (q.image_cover or 0) >= MIN_IMAGE_COVER or paths >= MIN_OUTLINE_PATHS)
+
+    def _ocr(self, page, q: pagecheck.PageQuality, number: int):
+        from pipeline.readers import ocr
+
+        if not self.ocr:
+            return None
+        reason = ocr.available()
+        if reason is not None:
+            self.ocr_missing = reason
+            return None
+        _progress(f"{self.path}: OCR of page {number}")
+        from pipeline.readers.pdf_layout import PageItem
+
+        got = ocr.ocr_page(page)
+        lines = [PageItem.text_item(ln) for ln in got.text.splitlines() if ln.strip()]
+        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, method="ocr")
+        q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
+        q2.ocr_confidence = got.confidence
+        q2.verdict = pagecheck.assess(q2)
+        if q2.verdict == "garbage" and q.verdict == "garbage":
+            return None
+        return lines, q2
 
 
 def read_pdf(path: str, data: bytes) -> Document:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from pipeline.readers.pdf_layout import (
-        drop_running_lines,
-        join_pages,
-        page_grids,
-        page_lines,
-        page_text_blocks,
-        read_glyphs,
-    )
+    from pipeline.readers.pdf_layout import drop_running_lines, join_pages, page_text_blocks
 
     if not data:
         raise ReadError("PDF file is empty (0 bytes)")
@@ -31,38 +177,66 @@ def read_pdf(path: str, data: bytes) -> Document:
             raise ReadError("PDF is encrypted (password required); ask the sender for an "
                             "unprotected copy") from e
         raise ReadError(f"PDF is damaged or truncated and cannot be opened ({msg})") from e
-    warnings: list[str] = []
-    pages: list = []  # each page's items (pdf_layout.PageItem)
-    unmapped = recovered = 0
-    empty_pages: list[int] = []
+    reader = _PageReader(path, ocr_enabled())
+    pages: list[list] = []  # each page's items (pdf_layout.PageItem)
+    quality: list[pagecheck.PageQuality] = []
     try:
         for i in range(len(pdf)):
             page = pdf[i]
-            textpage = page.get_textpage()
-            glyphs, u, r = read_glyphs(raw, textpage.raw)
-            unmapped += u
-            recovered += r
-            lines = page_lines(glyphs, page_grids(page) if glyphs else None)
-            if not lines:
-                empty_pages.append(i + 1)
+            try:
+                lines, q = reader.read(raw, page, i + 1)
+            finally:
+                page.close()
+            if q.verdict == "garbage":
+                lines = []  # never handed on: the page is reported as not read
             pages.append(lines)
-            textpage.close()
-            page.close()
+            quality.append(q)
     finally:
         pdf.close()
     if len(pages) == 0:
         raise ReadError("PDF has no pages")
     pages, dropped = drop_running_lines(pages)
-    if empty_pages:
-        if len(empty_pages) == len(pages):
-            raise ReadError("PDF has no text layer on any page (a scan?); run OCR first")
-        warnings.append(f"no text layer on page(s) {', '.join(map(str, empty_pages))} "
-                        "(scanned image?): not read")
-    if recovered:
-        warnings.append(f"{recovered} glyph(s) without a Unicode mapping recovered from the font family")
-    if unmapped - recovered:
-        warnings.append(f"{unmapped - recovered} glyph(s) without a Unicode mapping dropped")
+    warnings = _warnings(reader, quality)
+    if not any(pages):
+        if reader.ocr_missing:
+            raise ReadError(f"PDF has no usable text layer on any page (a scan?) and OCR cannot run here: "
+                            f"{reader.ocr_missing}")
+        if not reader.ocr and any(q.verdict in ("empty", "garbage") for q in quality):
+            raise ReadError("PDF has no usable text layer on any page (a scan?) and OCR is off (--no-ocr)")
+        raise ReadError("PDF has no usable text layer on any page, and OCR found no readable text")
     if dropped:
         warnings.append(f"{dropped} running header/footer/page-number line(s) left out")
     texts, blocks = zip(*(page_text_blocks(p) for p in join_pages(pages)), strict=True)
-    return finish(path, data, "pdf", "", warnings, page_texts=list(texts), page_blocks=list(blocks))
+    doc = finish(path, data, "pdf", "", warnings, page_texts=list(texts), page_blocks=list(blocks))
+    return dataclasses.replace(doc, pages_quality=tuple(q.as_record() for q in quality))
+
+
+def _warnings(reader: _PageReader, quality: list[pagecheck.PageQuality]) -> list[str]:
+    warnings: list[str] = []
+    by = {v: [q for q in quality if q.verdict == v] for v in ("garbage", "empty", "doubtful")}
+    ocred = [q for q in quality if q.method == "ocr"]
+    if ocred:
+        confs = ", ".join(f"{q.page} ({q.ocr_confidence:.0f})" for q in ocred)
+        mean = sum(q.ocr_confidence or 0.0 for q in ocred) / len(ocred)
+        warnings.append(f"page(s) {_pages_list([q.page for q in ocred])} read by OCR, not from a text layer "
+                        f"(Tesseract mean confidence {mean:.0f}; per page: {confs})")
+    unread = [q.page for q in by["garbage"]] + [q.page for q in by["empty"] if q.method != "none"]
+    if unread:
+        why = ("OCR is off (--no-ocr)" if not reader.ocr else
+               f"OCR cannot run here: {reader.ocr_missing}" if reader.ocr_missing else
+               "OCR found no readable Thai")
+        warnings.append(f"page(s) {_pages_list(sorted(unread))} have no usable text layer (scan, junk OCR "
+                        f"layer or glyphs without Unicode mapping) and were not read: {why}")
+    if by["doubtful"]:
+        figs = "; ".join(f"{q.page}: {q.damage_per_1000:.1f} faults/1000, {100 * q.ood_share:.0f}% outside "
+                         "the dictionary" for q in by["doubtful"][:10])
+        warnings.append(f"page(s) {_pages_list([q.page for q in by['doubtful']])} read with doubtful Thai "
+                        f"({figs})")
+    if reader.recovered:
+        warnings.append(f"{reader.recovered} glyph(s) without a Unicode mapping recovered from the font family")
+    if reader.named:
+        warnings.append(f"{reader.named} glyph(s) without a Unicode mapping named from the words around them")
+    if reader.unmapped - reader.recovered - reader.named:
+        warnings.append(f"{reader.unmapped - reader.recovered - reader.named} glyph(s) without a Unicode "
+                        "mapping dropped")
+    return warnings

@@ -38,7 +38,9 @@ _CID_TABLES: list[tuple[re.Pattern[str], dict[int, str]]] = [
     for entry in json.loads((Path(__file__).parent.parent / "data" / "cid_recovery.json").read_text("utf-8"))
 ]
 
-_PAGE_NUMBER = re.compile(r"^\s*[-–(]?\s*(?:หน้า\s*)?[0-9๐-๙]{1,4}\s*[-–)]?\s*$")
+# a page number alone on its line: 12, - 12 -, (12), หน้า 12 (a bracket closed without being
+# opened is the end of a wrapped line, "… (ณ วันที่ 30 ก.ย." / "2564)")
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–]\s*[0-9๐-๙]{1,4}\s*[-–]|\(\s*[0-9๐-๙]{1,4}\s*\)|(?:หน้า\s*)?[0-9๐-๙]{1,4})\s*$")
 _DIGITS = re.compile(r"[0-9๐-๙]+")
 
 
@@ -55,6 +57,25 @@ def _font_name(raw, textpage, i: int) -> str:
     flags = ctypes.c_int()
     n = raw.FPDFText_GetFontInfo(textpage, i, buf, 128, ctypes.byref(flags))
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
+
+
+PLACEHOLDER_BASE = 0xE000  # placeholders for unnamed glyphs: U+E000.. (the Thai PUA repairs use U+F700..)
+
+
+def _unmapped(raw, textpage, i: int, ch: str, placeholders: dict[tuple[str, int], str] | None,
+              ) -> tuple[str | None, int]:
+    """A glyph without a Unicode mapping: (its character from the font family's table, 1), else
+    (its placeholder, 0) when placeholders are kept, else (None, 0): dropped."""
+    font = _font_name(raw, textpage, i)
+    fixed = _recover(font, ord(ch))
+    if fixed is not None:
+        return fixed, 1
+    if placeholders is None or len(placeholders) >= 0x1000:
+        return None, 0
+    key = (font, ord(ch))
+    if key not in placeholders:
+        placeholders[key] = chr(PLACEHOLDER_BASE + len(placeholders))
+    return placeholders[key], 0
 
 
 def _recover(font: str, code: int) -> str | None:
@@ -114,8 +135,12 @@ def _pair_surrogates(codes: list[int]) -> tuple[str, int]:
     return "".join(out), lone
 
 
-def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
+def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                ) -> tuple[list[Glyph], int, int]:
     """Every glyph on a page with its loose box; returns (glyphs, unmapped, recovered).
+
+    With `placeholders`, a glyph without a Unicode mapping that no table recovers is kept as a
+    Private-Use placeholder, one per (font, code), for `unmapped.decode` to name; else it is dropped.
 
     One ctypes call per glyph: the loose box (advance width x font ascent..descent) gives the
     gap to the next glyph, the line and, for a mark, the base it sits over.
@@ -146,17 +171,19 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
             pass
         elif ch == " ":
             explicit = True
+            if text[i + 1:i + 2] == "\u0e32" and _inked_above(raw, textpage, i):
+                ch, explicit = "\u0e4d", False  # Word's SARA AM: its NIKHAHIT glyph mapped to a space
         elif ch in "\r\n\x00\ufffe\uffff":
             continue
         elif "\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ":
             # Outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping.
             if raw.FPDFText_HasUnicodeMapError(textpage, i):
                 unmapped += 1
-                fixed = _recover(_font_name(raw, textpage, i), ord(ch))
+                fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
                 if fixed is None:
                     continue
                 ch = fixed
-                recovered += 1
+                recovered += known
         get_box(handle, i, prect)
         left, top, right, bottom = unpack(rect)
         if explicit and top == bottom:
@@ -167,6 +194,47 @@ def read_glyphs(raw, textpage) -> tuple[list[Glyph], int, int]:
     if height is not None:
         glyphs = _on_baselines(handle, glyphs, indices, height)
     return glyphs, unmapped, recovered
+
+
+def visible(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> list[Glyph]:
+    """Glyphs that fall on the page (its crop box: left, bottom, right, top). A text layer may
+    also be drawn off the page, where no reader sees it (the Budget Bureau's covers carry each
+    title a second time at negative x, which read as `เเออกกสสาารร`)."""
+    if not glyphs:
+        return glyphs
+    left, bottom, right, top = box
+    _, lefts, rights, _, mids, _ = zip(*glyphs, strict=True)  # columns: min/max at C speed
+    if min(lefts) >= left - 1 and max(rights) <= right + 1 and min(mids) >= bottom - 1 and max(mids) <= top + 1:
+        return glyphs
+    return [g for g in glyphs if g[RIGHT] > left and g[LEFT] < right and bottom < g[MID] < top]
+
+
+def drop_overstruck(glyphs: list[Glyph]) -> list[Glyph]:
+    """A text drawn twice a hair apart (a shadow or fake bold: the Budget Bureau's covers draw each
+    title again 0.4 pt right and 0.5 pt down) reads `เเออกกสสาารร`; the second stroke goes. Two
+    real letters, even the same one twice (`กก`), are an advance apart, not a fifth of a letter."""
+    order = sorted(range(len(glyphs)), key=lambda k: (glyphs[k][CH], glyphs[k][LEFT]))
+    drop: set[int] = set()
+    for a, b in itertools.pairwise(order):
+        ga, gb = glyphs[a], glyphs[b]
+        near = 0.2 * ga[SIZE]
+        if (ga[CH] == gb[CH] and not ga[SPACE] and gb[LEFT] - ga[LEFT] < near
+                and abs(ga[MID] - gb[MID]) < near and a not in drop):
+            drop.add(max(a, b))
+    return [g for k, g in enumerate(glyphs) if k not in drop] if drop else glyphs
+
+
+def _inked_above(raw, textpage, i: int) -> bool:
+    """A "space" that draws ink above the middle of its line: a mark glyph whose ToUnicode entry
+    says space. Word 2007-2016 exports TH Sarabun's SARA AM as NIKHAHIT + SARA AA and maps the
+    NIKHAHIT glyph to U+0020 (`ส านัก` for สำนัก); a real space draws nothing."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    if not raw.FPDFText_GetCharBox(textpage, i, *(ctypes.byref(v) for v in (left, right, bottom, top))):
+        return False
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(textpage, i, rect):
+        return False
+    return top.value - bottom.value > 0.5 and bottom.value > (rect.top + rect.bottom) / 2
 
 
 def _ink_box_height(glyphs: list[Glyph]) -> float | None:
@@ -182,7 +250,19 @@ def _ink_box_height(glyphs: list[Glyph]) -> float | None:
     if not letters:
         return None
     height = letters[len(letters) // 2]
-    return height if dots[len(dots) // 2] < 0.45 * height else None
+    if dots[len(dots) // 2] < 0.45 * height:
+        return height
+    # Boxes from the baseline to the glyph's own top (fonts without ascent/descent, e.g. TLWG's
+    # Garuda through LibreOffice): a full stop shares the bottom of the letter before it but is
+    # shorter; in real loose boxes both are the font's ascent..descent, the same height.
+    shorter = same = 0
+    for prev, g in itertools.pairwise(glyphs):
+        if g[CH] in ".," and prev[CH].isalnum():
+            if g[SIZE] >= 0.9 * prev[SIZE]:
+                same += 1
+            elif abs((g[MID] - g[SIZE] / 2) - (prev[MID] - prev[SIZE] / 2)) < 0.05:
+                shorter += 1
+    return height if shorter >= 2 and shorter > 2 * same else None
 
 
 def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int], height: float) -> list[Glyph]:
@@ -281,7 +361,7 @@ def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
         # shorter than the run up to the next space (or that run may have been split by a
         # stray space), so take a typical word, two letter heights, as the least it needed
         first_width = max(first_width, 2.0 * ln.size)
-    return prev.x1 + min(first_width, 4 * ln.size) + 0.55 * prev.size > right
+    return prev.x1 + min(first_width, 6 * ln.size) + 0.55 * prev.size > right
 
 
 def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
@@ -332,17 +412,22 @@ class PageItem(str):
 
     kind: str = "paragraph"
     number: str | None = None
+    header_rows: int = 0  # a table whose first row the next page repeats: 1
     y: float = 0.0  # where on the page it starts (a running header sits at the same place on every page)
     rows: list[list[TableCell]]
     xs: list[float]
 
     @classmethod
-    def text_item(cls, text: str, y: float = 0.0) -> PageItem:
+    def text_item(cls, text: str, y: float = 0.0, large: bool = False) -> PageItem:
+        """A paragraph; a list item when it starts with a number or bullet (kept as written); a
+        heading when it is set larger than the page's text and short."""
         item = cls(text)
         item.y = y
         m = _LIST_START.match(text)
-        if m:
-            item.kind, item.number = "list_item", m.group().rstrip(".)") if m.group()[0].isdigit() else m.group()
+        if large and len(text) <= 120 and sum(ch.isalpha() for ch in text) >= 4:
+            item.kind, item.number = "heading", m.group() if m else None
+        elif m:
+            item.kind, item.number = "list_item", m.group()
         return item
 
     @classmethod
@@ -360,13 +445,23 @@ class TableCell:
     row_span: int = 1
 
 
+def _large_size(lines: list[Line]) -> float:
+    """The glyph height from which a line is set large (a heading): a quarter above the size
+    most of the page's text is set in."""
+    if len(lines) < 3:
+        return _INF
+    sizes = sorted(ln.size for ln in lines)
+    return 1.25 * sizes[len(sizes) // 2]
+
+
 def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[PageItem]:
     """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
     ruled tables read cell by cell (a merged cell once, its lines joined)."""
     if not grids:
         lines = _lines(glyphs)
-        return [PageItem.text_item(t, ln.y) for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
-    grids = [_with_open_last_row(grid, glyphs) for grid in grids]
+        large = _large_size(lines)
+        return [PageItem.text_item(t, ln.y, ln.size >= large)
+                for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
     blocks: list[tuple[float, PageItem]] = []
     free: list[Glyph] = []
     cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
@@ -384,8 +479,12 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
                 break
         else:
             free.append(g)
+    for k, (grid, table) in enumerate(zip(grids, cells, strict=True)):
+        if free:
+            grids[k], free = _with_open_last_row(grid, table, free)
     free_lines = _lines(free)
-    blocks.extend((ln.y, PageItem.text_item(t, ln.y)) for ln, t in
+    large = _large_size(free_lines)
+    blocks.extend((ln.y, PageItem.text_item(t, ln.y, ln.size >= large)) for ln, t in
                   zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
         rows = grid.rows(table)
@@ -395,36 +494,46 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
     return [t for _, t in blocks if t]
 
 
-def _with_open_last_row(grid: Grid, glyphs: list[Glyph]) -> Grid:
+def _with_open_last_row(grid: Grid, table: dict[tuple[int, int], list[Glyph]],
+                        free: list[Glyph]) -> tuple[Grid, list[Glyph]]:
     """The grid with one more row when the line just under its bottom rule is a row whose
     bottom rule is missing (the last row of a page of an Excel export): text within one row's
     height below the table, in two or more of its columns, and no run of text crossing a
-    column edge (a paragraph under the table runs across them)."""
+    column edge (a paragraph under the table runs across them). Its glyphs go from `free`
+    into `table`; returns the grid and what stays free."""
     ys, xs = grid.ys, grid.xs
     if len(xs) < 4:
-        return grid
+        return grid, free
     heights = sorted(ys[i] - ys[i + 1] for i in range(len(ys) - 1))
     h = heights[len(heights) // 2]
     bottom = ys[-1]
-    band = sorted((g for g in glyphs if g[CH] not in _COMBINING and bottom - 1.2 * h < g[MID] < bottom
-                   and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]), key=_left)
-    if not band:
-        return grid
-    top = max(band, key=_mid)
-    band = [g for g in band if top[MID] - g[MID] < 0.6 * top[SIZE]]  # its first line only
+    band = [g for g in free if bottom - 1.2 * h < g[MID] < bottom and xs[0] < (g[LEFT] + g[RIGHT]) / 2 < xs[-1]]
+    bases = sorted((g for g in band if g[CH] not in _COMBINING), key=_left)
+    if not bases:
+        return grid, free
+    top = max(bases, key=_mid)
+    keep = top[MID] - 0.6 * top[SIZE]  # its first line only
+    bases = [g for g in bases if g[MID] > keep]
     inner = xs[1:-1]
-    for a, b in itertools.pairwise(band):
+    for a, b in itertools.pairwise(bases):
         k = bisect.bisect_right(inner, a[RIGHT] - 0.5)
         if k < len(inner) and inner[k] < b[LEFT] + 0.5 and b[LEFT] - a[RIGHT] < 0.3 * a[SIZE]:
-            return grid  # text runs across a column edge: not a row of this table
-    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in band for x in inner):
-        return grid
-    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in band}) < 2:
-        return grid
-    low = min(g[MID] - g[SIZE] / 2 for g in band) - 1
+            return grid, free  # text runs across a column edge: not a row of this table
+    if any(g[LEFT] + 0.5 < x < g[RIGHT] - 0.5 for g in bases for x in inner):
+        return grid, free
+    if len({bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) for g in bases}) < 2:
+        return grid, free
+    row = [g for g in band if g[MID] > keep - 0.3 * top[SIZE]]  # and the marks over and under it
+    low = min(g[MID] - g[SIZE] / 2 for g in row) - 1
     v_cover = [[*cover, (low, bottom)] if any(a - 2 <= bottom <= b + 2 for a, b in cover) else cover
                for cover in (grid.v_cover or [[] for _ in xs])]
-    return Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []])
+    last_row, last_col = len(ys) - 1, len(xs) - 2
+    for g in row:
+        col = min(bisect.bisect_right(xs, (g[LEFT] + g[RIGHT]) / 2) - 1, last_col)
+        table.setdefault((last_row, col), []).append(g)
+    taken = {id(g) for g in row}
+    return (Grid(xs, [*ys, low], v_cover, [*(grid.h_cover or [[] for _ in ys]), []]),
+            [g for g in free if id(g) not in taken])
 
 
 def _cell_text(glyphs: list[Glyph], right: float) -> str:
@@ -476,16 +585,33 @@ class Grid:
 
         v_cover = self.v_cover or [[] for _ in self.xs]
         h_cover = self.h_cover or [[] for _ in self.ys]
-        for r in range(n_rows):
-            y = (self.ys[r] + self.ys[r + 1]) / 2
-            for c in range(n_cols - 1):
-                if not self._ruled(v_cover[c + 1], y):
+        top, bottom, left, right = self.ys[0], self.ys[-1], self.xs[0], self.xs[-1]
+        merged = False
+        # an edge ruled from end to end (most of them) merges nothing: only the others are walked
+        for c in range(n_cols - 1):
+            cover = v_cover[c + 1]
+            if not cover or any(a - 2 <= bottom and b + 2 >= top for a, b in cover):
+                continue
+            for r in range(n_rows):
+                if not self._ruled(cover, (self.ys[r] + self.ys[r + 1]) / 2):
                     parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+                    merged = True
         for r in range(n_rows - 1):
+            cover = h_cover[r + 1]
+            if not cover or any(a - 2 <= left and b + 2 >= right for a, b in cover):
+                continue
             for c in range(n_cols):
-                x = (self.xs[c] + self.xs[c + 1]) / 2
-                if not self._ruled(h_cover[r + 1], x):
+                if not self._ruled(cover, (self.xs[c] + self.xs[c + 1]) / 2):
                     parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+                    merged = True
+        if not merged:  # a plain grid
+            rows = []
+            for r in range(n_rows):
+                row = [TableCell(_cell_text(table[(r, c)], self.xs[c + 1]) if (r, c) in table else "", c)
+                       for c in range(n_cols)]
+                if any(c.text for c in row):
+                    rows.append(row)
+            return rows
         spans: dict[int, list[int]] = {}  # root -> [r0, c0, r1, c1]
         for r in range(n_rows):
             for c in range(n_cols):
@@ -656,13 +782,18 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
         return []
     bases.sort(key=_neg_mid)
     lines: list[list[Glyph]] = []
-    ref_y = ref_size = 0.0
+    ref_y = ref_size = last_y = last_size = 0.0
     for g in bases:
-        size = g[SIZE]
-        if not lines or ref_y - g[MID] > 0.4 * (size if size < ref_size else ref_size):
+        size, mid = g[SIZE], g[MID]
+        # a new line when the glyph is below both the line's first (highest) glyph and the one
+        # just before it: a tall glyph box (LibreOffice's `ำ` with its tone, 17 pt over 9 pt
+        # letters) starts the line higher than its letters, and is not a line of its own
+        if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
+                         and last_y - mid > 0.4 * (size if size < last_size else last_size)):
             lines.append([])
-            ref_y, ref_size = g[MID], g[SIZE]
+            ref_y, ref_size = mid, size
         lines[-1].append(g)
+        last_y, last_size = mid, size
     for line in lines:
         line.sort(key=_left)
     lefts = [[g[LEFT] for g in line] for line in lines]
@@ -728,6 +859,81 @@ def drop_running_lines(pages: list[list[PageItem]]) -> tuple[list[list[PageItem]
 
 
 
+def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] | None = None,
+                        ) -> tuple[list[Glyph], int, int]:
+    """Every glyph on a page, with each /ActualText span read as one unit: the second strategy
+    for pages whose first reading fails the self-check (`pagecheck`).
+
+    Chromium (Skia) wraps every Thai cluster whose glyphs are not one-to-one with its characters
+    in an /ActualText span (`ชี้` over the glyphs ช, ี, ้). pdfium spreads the span's characters
+    evenly over the box of each text object in it, so the cluster comes out cut up (`ช` `ี` `้`
+    side by side over the base's box, the marks then hung on the next base) and again, smaller,
+    over the mark's own glyph: `ตั วชี วั้ ด`. Characters pdfium generated from one span share
+    their text object's origin, so runs of two or more characters with one origin are one glyph
+    here (the cluster's text, the union of the boxes), and a repeat of the cluster just before
+    it drawn smaller (a mark's glyph) is dropped. Ghostscript's and Word's PDFs carry no spans:
+    their characters each have their own origin and read as in `read_glyphs`.
+    """
+    n = raw.FPDFText_CountChars(textpage)
+    if n <= 0:
+        return [], 0, 0
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    get_box, origin = _loose_char_box(), _char_origin()
+    rect = (ctypes.c_float * 4)()
+    prect = ctypes.addressof(rect)
+    x, y = ctypes.c_double(), ctypes.c_double()
+    px, py = ctypes.addressof(x), ctypes.addressof(y)
+    # [chars, left, right, bottom, top, origin, explicit space, last char's right, generated space at]
+    units: list[list] = []
+    unmapped = recovered = 0
+    for i in range(n):
+        ch = chr(raw.FPDFText_GetUnicode(textpage, i))
+        explicit = ch == " "
+        if ch in "\r\n\x00\ufffe\uffff":
+            continue
+        if not explicit and ch not in _PLAIN and raw.FPDFText_HasUnicodeMapError(textpage, i):
+            unmapped += 1
+            fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
+            if fixed is None:
+                continue
+            ch = fixed
+            recovered += known
+        get_box(handle, i, prect)
+        left, top, right, bottom = _RECT.unpack_from(rect)
+        if explicit and top == bottom:
+            if units:  # a space pdfium generated at a gap: the cluster before it ends there
+                units[-1][8] = left
+            continue
+        origin(handle, i, px, py)
+        at = (round(x.value, 2), round(y.value, 2))
+        last = units[-1] if units else None
+        # one span's characters: one origin, boxes that tile (each starts where the last ended)
+        if (last is not None and not explicit and not last[6] and last[5] == at
+                and abs(last[7] - left) < 0.05 and abs(last[3] - bottom) < 0.05 and abs(last[4] - top) < 0.05):
+            last[0] += ch
+            last[2] = last[7] = right
+        else:
+            units.append([ch, left, right, bottom, top, at, explicit, right, _INF])
+    glyphs: list[Glyph] = []
+    recent: list[tuple[str, float, float, float, float]] = []  # last spans kept: text, height, right, left, baseline
+    for k, u in enumerate(units):
+        text, height = u[0], u[4] - u[3]
+        # the cluster again, over one of its marks: drawn smaller, or starting inside the cluster
+        # (a mark hangs leftwards from its base's end; a real repeat starts after it)
+        if len(text) > 1 and any(r[0] == text and abs(u[5][1] - r[4]) < 0.5 * r[1] and r[3] - r[1] < u[1]
+                                 and (height < 0.7 * r[1] or u[1] < r[2] - 0.1) for r in recent):
+            continue
+        right = u[2]
+        if len(text) > 1:
+            # the span's box is its first glyph's; the cluster's advance ends at the next origin
+            nxt = units[k + 1] if k + 1 < len(units) else None
+            if nxt is not None and nxt[5][1] == u[5][1] and 0 < nxt[5][0] - right < 1.5 * height:
+                right = min(nxt[5][0], u[8])
+            recent = [*recent[-3:], (text, height, right, u[1], u[5][1])]
+        glyphs.append((text, u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
+    return glyphs, unmapped, recovered
+
+
 def _row_texts(row: list[TableCell]) -> list[str]:
     return [" ".join(c.text.split()) for c in row]
 
@@ -752,39 +958,58 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
     passes the table on."""
     out = [list(p) for p in pages]
     holder: int | None = None  # the page whose last item is the table still open
+    header: list[str] = []  # the first row of the table where it began
+    first_part: PageItem = PageItem()  # and that table
     for k, cur in enumerate(out):
         if holder is None or not cur or cur[0].kind != "table":
-            holder = k if cur and cur[-1].kind == "table" else None
+            holder, header, first_part = _open_table(k, cur)
             continue
         head, tail = out[holder][-1], cur[0]
         cols = _column_map(head, tail)
         if cols is None:
-            holder = k if cur[-1].kind == "table" else None
+            holder, header, first_part = _open_table(k, cur)
             continue
         rows = [[TableCell(c.text, cols[c.col], c.col_span, c.row_span) for c in row] for row in tail.rows]
-        if len(rows) > 1 and len(head.rows) > 1 and _row_texts(rows[0]) == _row_texts(head.rows[0]):
+        if len(rows) > 1 and _row_texts(rows[0]) == header:
             rows = rows[1:]  # the header repeated on this page
+            first_part.header_rows = 1
         last = {c.col: c for c in head.rows[-1]}
         first = rows[0]
         filled = [c for c in first if c.text]
-        # a row broken by the page: it brings text only to columns the row above has text in,
-        # and (unless that is one column of running text) does not start a numbered item
+        # a row broken by the page brings text only to columns the row above has text in, and
+        # not to all of them (a row whose every cell goes on is a new row), unless it is one
+        # column of running text; it does not start a numbered item in a row of several cells
         if filled and all(c.col in last and last[c.col].text for c in filled) \
-                and (len(filled) == 1 or not _LIST_START.match(filled[0].text)):
+                and (len(filled) == 1 or (len(filled) < sum(1 for c in last.values() if c.text)
+                                          and not _LIST_START.match(filled[0].text))):
             for c in first:
                 if c.text:
                     old = last[c.col]
                     last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
-            out[holder][-1] = head = PageItem.table(
-                [*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            joined = PageItem.table([*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
+            joined.header_rows = head.header_rows
+            if first_part is head:
+                first_part = joined
+            out[holder][-1] = head = joined
             rows = rows[1:]
         if rows:
             cur[0] = PageItem.table(rows, head.xs, tail.y)
         else:
             del cur[0]
-        if cur:
-            holder = k if cur[-1].kind == "table" else None
+        if not cur:
+            continue  # the whole page went into the table, which stays open where it is
+        if rows and len(cur) == 1:
+            holder = k  # the same table goes on from this page
+        else:
+            holder, header, first_part = _open_table(k, cur)
     return out
+
+
+def _open_table(k: int, items: list[PageItem]) -> tuple[int | None, list[str], PageItem]:
+    """(page, first row, item) of the table a page ends with, which the next page may continue."""
+    if items and items[-1].kind == "table":
+        return k, _row_texts(items[-1].rows[0]), items[-1]
+    return None, [], PageItem()
 
 
 def _join_text(a: str, b: str) -> str:
@@ -802,13 +1027,11 @@ def page_text_blocks(items: list[PageItem]) -> tuple[str, list[Block]]:
             out.line(str(item), item.kind, number=item.number)
             continue
         cells: list[Cell] = []
+        header = item.header_rows  # else guessed from the titles (readers.common)
         for r, row in enumerate(item.rows):
             spans = out.table_row([c.text for c in row])
-            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r == 0)
+            cells.extend(Cell(s, e, r, c.col, c.row_span, c.col_span, r < header)
                          for c, (s, e) in zip(row, spans, strict=True))
         if cells:
-            header = 1 if len(item.rows) > 1 else 0
-            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(
-                Cell(c.start, c.end, c.row, c.col, c.row_span, c.col_span, c.row < header) for c in cells),
-                header_rows=header))
+            out.blocks.append(Block("table", cells[0].start, out.pos, cells=tuple(cells), header_rows=header))
     return out.text, out.blocks

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import hashlib
 import html
 import itertools
@@ -34,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 SEED = 20661129
-DOCS = 12
+DOCS = 16
+FONT = "Laksaman"  # Debian's TH Sarabun New clone (fonts-thai-tlwg), as samples/
 THAI = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 
 # --- dates ------------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ MISSPELT = {7: "กรกฏาคม", 11: "พฤษจิกายน", 6: "�
 WEEKDAYS = ["วันจันทร์ที่", "วันอังคารที่", "วันพุธที่", "วันพฤหัสบดีที่", "วันศุกร์ที่", "วันเสาร์ที่", "วันอาทิตย์ที่"]
 DAY_LEADS = ["", "วันที่ ", "ณ วันที่ ", "เมื่อวันที่ ", "ภายในวันที่ ", "ตั้งแต่วันที่ ", "weekday"]
 MONTH_LEADS = ["", "เดือน", "เดือน ", "ประจำเดือน", "ภายในเดือน", "ณ สิ้นเดือน"]
-ERAS = ["", "พ.ศ. ", "พ.ศ.", "พ.ศ ", "พศ. ", "ปี ", "ปี พ.ศ. ", "ค.ศ. ", "CE"]  # CE: a bare Gregorian year
+ERAS = ["", "พ.ศ. ", "พ.ศ.", "พ.ศ ", "พศ. ", "พุทธศักราช ", "ปี ", "ปี พ.ศ. ", "ค.ศ. ", "CE"]  # CE: a bare CE year
 DIGITS = ["arabic", "thai", "mixed"]
 SPELLINGS = ["full", "abbr", "abbr_nodots", "abbr_lastdot", "abbr_spaced", "abbr_firstdot", "misspelt"]
 DATE_KINDS = ["day", "official", "month", "numeric_slash", "numeric_dash", "numeric_dot", "iso",
@@ -85,7 +85,9 @@ NOT_MONEY = ["ผู้เข้าร่วม 240 คน จาก 35 หม�
 NEGATIONS = ["", "ไม่", "ยังไม่", "มิได้"]
 VERBS = [("สำเร็จ", "achieved", ["", "ตาม"]), ("บรรลุ", "achieved", ["", "ตาม"]), ("เป็นไป", "achieved", ["ตาม"]),
          ("ผ่าน", "achieved", ["", "ตาม"]), ("ได้", "achieved", ["ตาม"]), ("ถึง", "achieved", [""]),
-         ("เกิน", "achieved", [""]), ("สูงกว่า", "achieved", [""]), ("ต่ำกว่า", "not_achieved", [""])]
+         ("เกิน", "achieved", [""]), ("สูงกว่า", "achieved", [""]), ("ต่ำกว่า", "not_achieved", [""]),
+         ("มากกว่า", "achieved", [""]), ("เร็วกว่า", "achieved", [""]), ("น้อยกว่า", "not_achieved", [""]),
+         ("ล่าช้ากว่า", "not_achieved", [""])]
 OBJECTS = ["เป้าหมาย", "เป้า", "ค่าเป้าหมาย", "เกณฑ์", "แผน", "ที่กำหนด"]
 FIXED = [("อยู่ระหว่างดำเนินการ", "in_progress"), ("อยู่ระหว่างการดำเนินการ", "in_progress"),
          ("อยู่ระหว่างดำเนินงาน", "in_progress"), ("อยู่ระหว่างการดำเนินงาน", "in_progress"),
@@ -93,11 +95,12 @@ FIXED = [("อยู่ระหว่างดำเนินการ", "in_pr
          ("ยังไม่ได้ดำเนินการ", "not_started"), ("ยังไม่เริ่มดำเนินการ", "not_started"),
          ("ดำเนินการแล้วเสร็จ", "achieved")]
 POSITIONS = ["sentence", "named", "table", "tick"]
+RESULT_LABELS = ["ผลการดำเนินงาน : ", "สถานะ : ", "ผลการประเมิน : ", "ผลการดำเนินงาน\n", "สรุปผล "]
 TICKS = [("☑", "☐"), ("☒", "☐"), ("■", "□"), ("wingdings", "wingdings"), ("wingdings2", "wingdings2")]
 FLIP = {"achieved": "not_achieved", "not_achieved": "achieved"}
 
 NAME_HEADS = ["ร้อยละของ", "จำนวน", "ระดับความสำเร็จของการพัฒนา", "ระดับความพึงพอใจของ", "อัตราการเพิ่มขึ้นของ",
-              "ค่าเฉลี่ยคะแนนของ", "สัดส่วนของ"]
+              "ค่าเฉลี่ยคะแนนของ", "สัดส่วนของ", "ระดับความพร้อมของ", "ดัชนีความเข้มแข็งของ", "มูลค่าผลผลิตของ"]
 NAME_SUBJECTS = ["ผู้เข้ารับการอบรม", "เกษตรกรรายย่อย", "วิสาหกิจชุมชน", "นักเรียนระดับประถมศึกษา", "ผู้สูงอายุในชุมชน",
                  "ครัวเรือนยากจน", "อาสาสมัครสาธารณสุข", "ผู้ประกอบการท้องถิ่น", "เยาวชนกลุ่มเสี่ยง",
                  "แหล่งน้ำขนาดเล็ก", "ถนนในเขตเทศบาล", "เรื่องร้องเรียน", "บุคลากรของหน่วยงาน", "คนพิการ",
@@ -250,12 +253,21 @@ def outcome_phrases() -> list[tuple[str, str]]:
     return out + FIXED
 
 
-def _name(rng: random.Random, taken: list[str]) -> str:
-    for _ in range(500):
-        name = rng.choice(NAME_HEADS) + rng.choice(NAME_SUBJECTS) + rng.choice(NAME_TAILS)
-        if all(difflib.SequenceMatcher(None, name, t, autojunk=False).ratio() < 0.8 for t in taken):
-            taken.append(name)
-            return name
+def _names(rng: random.Random, count: int) -> list[str]:
+    """`count` indicator names, any two differing in at least two of their three parts (head,
+    subject, tail), so that no two are alike enough for the scorer's name matching to confuse."""
+    triples = list(itertools.product(NAME_HEADS, NAME_SUBJECTS, NAME_TAILS))
+    rng.shuffle(triples)
+    used: set[tuple[int, str, str]] = set()
+    names = []
+    for h, s, t in triples:
+        keys = {(0, h, s), (1, h, t), (2, s, t)}
+        if keys & used:
+            continue
+        used |= keys
+        names.append(h + s + t)
+        if len(names) == count:
+            return names
     raise RuntimeError("name pool too small")
 
 
@@ -354,17 +366,16 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
         rep.lines += ["", "ผลการใช้จ่ายงบประมาณ", Table(rows)]
 
     # outcomes: every phrase in every position
-    names: dict[str, list[str]] = {r.id: [] for r in reports}
     items = [(p, label, pos) for (p, label), pos in itertools.product(outcome_phrases(), POSITIONS)]
     rng.shuffle(items)
-    per_doc: dict[str, list[tuple[str, str | None, str, str]]] = {r.id: [] for r in reports}
+    per_doc: dict[str, list[tuple[str | None, str, str]]] = {r.id: [] for r in reports}
     for n, (phrase, label, pos) in enumerate(items):
-        rep = reports[n % docs]
-        name = _name(rng, names[rep.id])
-        per_doc[rep.id].append((name, label, phrase, pos))
+        per_doc[reports[n % docs].id].append((label, phrase, pos))
     for n, rep in enumerate(reports):  # and indicators with no outcome stated
-        for k in range(3):
-            per_doc[rep.id].append((_name(rng, names[rep.id]), None, "", POSITIONS[(n + k) % 3]))
+        per_doc[rep.id] += [(None, "", POSITIONS[(n + k) % 3]) for k in range(3)]
+    for rep in reports:
+        names = _names(rng, len(per_doc[rep.id]))
+        per_doc[rep.id] = [(name, *entry) for name, entry in zip(names, per_doc[rep.id], strict=True)]
     for rep in reports:
         entries = per_doc[rep.id]
         rep.lines += ["", "ตัวชี้วัด"]
@@ -376,8 +387,8 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
         for name, label, phrase, pos in entries:
             if pos == "named":
                 number += 1
-                rep.lines += [f"ตัวชี้วัดที่ {number} {name}",
-                              f"ผลการดำเนินงาน : {phrase or 'รายงานผลในรอบถัดไป'}"]
+                label_ = RESULT_LABELS[number % len(RESULT_LABELS)]
+                rep.lines += [f"ตัวชี้วัดที่ {number} {name}", *f"{label_}{phrase or 'รายงานผลในรอบถัดไป'}".split("\n")]
             elif pos == "tick":
                 number += 1
                 opp = _opposite(phrase, label) if label else "ไม่เป็นไปตามแผน"
@@ -385,8 +396,9 @@ def build(seed: int = SEED, docs: int = DOCS) -> list[Report]:
                 ticked = rng.randrange(2) if label else -1
                 if ticked == 1:
                     options.reverse()
+                tick_label = RESULT_LABELS[number % 3].rstrip(" :\n")
                 rep.lines += [f"ตัวชี้วัดที่ {number} {name}",
-                              Tick("ผลการดำเนินงาน", options, ticked, TICKS[number % len(TICKS)])]
+                              Tick(tick_label, options, ticked, TICKS[number % len(TICKS)])]
         rows = [["ตัวชี้วัด", "ค่าเป้าหมาย", "ผลการดำเนินงาน", "สถานะ"]]
         for name, _, phrase, pos in entries:
             if pos == "table":
@@ -444,7 +456,7 @@ def write_docx(rep: Report, out: Path) -> None:
     rpr = style.element.get_or_add_rPr()
     fonts = OxmlElement("w:rFonts")
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), "Laksaman")
+        fonts.set(qn(attr), FONT)
     rpr.insert(0, fonts)
     size = OxmlElement("w:szCs")
     size.set(qn("w:val"), "28")

@@ -1,0 +1,97 @@
+"""OCR of one PDF page: pdfium renders it, Tesseract 5 reads it with its Thai model.
+
+Through tesserocr (Tesseract's C++ API in-process; one engine per process, models loaded once)
+rather than pytesseract (a `tesseract` process per page that reloads the Thai model each time and
+parses TSV back): see the README's OCR section for the figures. The Thai and English models come
+from Debian's `tesseract-ocr-tha` / `tesseract-ocr-eng` (tessdata found under /usr/share/tesseract-ocr,
+or $TESSDATA_PREFIX).
+
+`OcrUnavailable` says which package is missing; the reader turns it into a warning, never a crash.
+"""
+
+from __future__ import annotations
+
+import functools
+import glob
+import os
+import threading
+from dataclasses import dataclass
+
+OCR_DPI = 200          # render resolution: see README (CER and score measured at 150, 200, 300)
+LANGS = "tha+eng"      # reports mix Thai with English names, codes and Arabic digits
+PACKAGES = "tesseract-ocr-tha (and tesserocr from pip)"
+
+
+class OcrUnavailable(Exception):
+    """Tesseract or its Thai model is not installed; the message names the package."""
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    text: str
+    confidence: float  # mean word confidence, 0-100
+    seconds: float
+
+
+def tessdata_dir() -> str | None:
+    """Where the Thai model is: $TESSDATA_PREFIX, else Debian's /usr/share/tesseract-ocr/<v>/tessdata."""
+    candidates = [os.environ.get("TESSDATA_PREFIX", "")]
+    candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
+    candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata"]
+    for d in candidates:
+        if d and os.path.isfile(os.path.join(d, "tha.traineddata")):
+            return d
+    return None
+
+
+_local = threading.local()
+
+
+def _engine():
+    """One Tesseract engine per process (and thread): loading the Thai model costs ~0.3 s."""
+    api = getattr(_local, "api", None)
+    if api is not None:
+        return api
+    try:
+        import tesserocr
+    except ImportError as e:  # pragma: no cover - a dependency in pyproject.toml
+        raise OcrUnavailable(f"OCR needs the tesserocr package and {PACKAGES}") from e
+    path = tessdata_dir()
+    if path is None:
+        raise OcrUnavailable(f"OCR needs Tesseract's Thai model: apt-get install {PACKAGES}")
+    langs = LANGS if os.path.isfile(os.path.join(path, "eng.traineddata")) else "tha"
+    api = tesserocr.PyTessBaseAPI(path=path.rstrip("/") + "/", lang=langs, psm=tesserocr.PSM.AUTO)
+    _local.api = api
+    return api
+
+
+@functools.cache
+def available() -> str | None:
+    """None when OCR can run here, else the reason (naming the package to install)."""
+    try:
+        _engine()
+    except OcrUnavailable as e:
+        return str(e)
+    return None
+
+
+def render(page, dpi: int = OCR_DPI):
+    """The page as a grey PIL image at `dpi`."""
+    return page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+
+
+def ocr_image(image) -> OcrPage:
+    import time
+
+    t0 = time.perf_counter()
+    api = _engine()
+    api.SetImage(image)
+    text = api.GetUTF8Text()
+    conf = api.MeanTextConf()
+    api.Clear()
+    return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0)
+
+
+def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
+    """Render one pdfium page and read it with Tesseract."""
+    return ocr_image(render(page, dpi))
