@@ -108,7 +108,7 @@ def _start_prefect_server() -> str:
 
     from pipeline import tempserver
 
-    tempserver.install()  # its own session, and gone when this command is (kill -9 included)
+    tempserver.install()  # its own session (Ctrl-C is ours to handle), gone when we are (kill -9)
     t0 = time.perf_counter()
     SubprocessASGIServer().start()  # the run's client finds it running (one per process)
     return (f"Prefect server: a temporary one, {time.perf_counter() - t0:.1f} s to start (not in the time above; "
@@ -374,8 +374,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--dask-address", help="run the tasks on an existing Dask cluster (tcp://HOST:PORT)")
             p.add_argument("--doc-timeout", type=float, default=300.0, metavar="SECONDS",
                            help="time one document may take before it fails (default 300)")
-            p.add_argument("--memory-limit", type=int, default=1024, metavar="MB",
-                           help="address space of each extraction process (default 1024; 0: none)")
+            p.add_argument("--memory-limit", type=int, default=896, metavar="MB",
+                           help="address space of each extraction process (default 896; 0: none)")
 
     ing = sub.add_parser("ingest", help="extract files and folders into the database (Prefect flow)")
     ing.add_argument("paths", nargs="+", help="files, folders or globs")

@@ -76,9 +76,9 @@ def _after_interrupt(kind: str, db: str, started) -> int:
 
 def _flush_prefect_logs() -> None:
     try:
-        from prefect.logging.handlers import APILogHandler
+        from prefect.logging.handlers import APILogWorker
 
-        APILogHandler.flush()
+        APILogWorker.drain_all(timeout=2)
     except Exception:
         pass
 

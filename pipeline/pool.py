@@ -42,9 +42,10 @@ PRELOAD = ["pipeline.warm"]
 DEFAULT_DOC_TIMEOUT = 300.0         # seconds one document may take; the 500-page bench PDF takes ~3
 # Address space of one worker. A warm worker maps ~0.45 GB of it (RSS ~0.16 GB, mostly shared with
 # the fork server); reading the 500-page bench PDF adds < 0.1 GB. A decompression bomb meets the
-# limit at < 1 GB of RSS (a 3 GiB Flate stream: 0.7 s, then pdfium aborts or Python raises
-# MemoryError), where it used to take 4.3 GB.
-DEFAULT_MEMORY_LIMIT = 1 << 30
+# limit at ~0.7 GB of RSS (a 3 GiB Flate stream: < 1 s, then pdfium aborts or Python raises
+# MemoryError), where it used to take 4.3 GB; with the flow process beside it the whole run
+# stays under 1 GB (1024 MB here put the run at 0.95 GB).
+DEFAULT_MEMORY_LIMIT = 896 << 20
 HARD_KILL_GRACE = 5.0               # seconds past the deadline before a silent worker is killed
 
 

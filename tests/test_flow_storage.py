@@ -93,7 +93,9 @@ def test_flow_served_deployment_stores_every_good_document_every_time(tmp_path, 
     log = open(tmp_path / "serve.log", "w")
     serve = subprocess.Popen([str(BIN / "thaireport"), "serve", "--inbox", str(inboxes[0]), "--name", "exactly",
                               "--db", f"sqlite:///{tmp_path / 'unused.sqlite'}"],
-                             env=prefect_server, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                             # the runner looks for runs to start every second, not every 10
+                             env={**prefect_server, "PREFECT_RUNNER_POLL_FREQUENCY": "1"},
+                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         def deployment():
             if serve.poll() is not None:
