@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import asdict
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -54,10 +55,11 @@ def extract_batch(paths: list[str]) -> list[dict[str, Any]]:
 
 
 @task(name="store-batch", retries=3, retry_delay_seconds=[1, 5, 15], cache_policy=NO_CACHE)
-def store_batch(db: str | None, records: list[dict[str, Any]]) -> int:
-    """Validate and write; each document in its own transaction, so a retry only redoes the rest."""
+def store_batch(db: str | None, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Validate and write; each document in its own transaction, so a retry only redoes the rest.
+    Returns what each write did (pipeline.storage.StoreResult), which the run summary counts."""
     eng = engine_for(db)
-    return sum(store_prepared(eng, p) for p in prepare(records))
+    return [asdict(store_prepared(eng, p)) for p in prepare(records)]
 
 
 def task_runner_for(workers: int = 1, dask_address: str | None = None):
@@ -96,8 +98,9 @@ def _run_batches(paths: list[str], db: str | None, workers: int, summary: RunSum
                 records = on_records(records)
             # quote(): Prefect would otherwise walk every value of every record looking for
             # futures to resolve (~3 s per 200 documents)
-            store_batch(db, quote(records))  # in the flow's thread, while the pool extracts the next
-            summary.add_records(records)
+            stored = store_batch(db, quote(records))  # in the flow's thread, while the pool extracts the next
+            summary.add_records(records, count_rows=False)
+            summary.add_stored(stored)  # rows as written, not as extracted (a file twice is stored once)
             progress.advance(len(records))
 
         for fut in as_completed(futures):

@@ -153,6 +153,11 @@ class Progress:
             sys.stderr.write("\n")
 
 
+# How the summary names what a write did (pipeline.storage.StoreResult.action).
+_STORED_AS = {"new": "stored (new)", "again": "stored (same bytes again)",
+              "superseded": "stored (replacing an older version)"}
+
+
 @dataclass
 class RunSummary:
     """What one ingest or reprocess run did, for the artifact, the log and the CLI table."""
@@ -172,6 +177,16 @@ class RunSummary:
             elif count_rows:
                 for t in ("indicators", "dates", "budgets", "entities"):
                     self.new_rows[t] = self.new_rows.get(t, 0) + len(r[t])
+
+    def add_stored(self, results: list[dict[str, Any]]) -> None:
+        """Count what the writes did (pipeline.storage.StoreResult as dicts): documents by action,
+        and the net rows each table gained."""
+        for r in results:
+            if r["action"] == "failed":
+                continue  # counted from its record
+            self.count(_STORED_AS[r["action"]])
+            for t, n in r["rows"].items():
+                self.new_rows[t] = self.new_rows.get(t, 0) + n
 
     def count(self, key: str, n: int = 1) -> None:
         self.outcome[key] = self.outcome.get(key, 0) + n

@@ -368,8 +368,19 @@ def prepare(records: list[dict[str, Any]]) -> list[PreparedDocument]:
     return prepared
 
 
-def store_prepared(eng: Engine, p: PreparedDocument) -> int:
-    """Replace one document's rows in one transaction; returns the mention rows stored.
+@dataclass
+class StoreResult:
+    """What writing one document did, for counts that are true: `action` is `new` (nothing like it
+    was stored), `again` (the same bytes were stored already: their rows are rewritten),
+    `superseded` (it replaced an older version of the file at the same path) or `failed`; `rows`
+    is the net change of each mention table (rows inserted minus rows deleted)."""
+
+    action: str
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+def store_prepared(eng: Engine, p: PreparedDocument) -> StoreResult:
+    """Replace one document's rows in one transaction; returns what it did.
 
     A failed document only adds to `failures` (rows already stored stay). Rows that failed
     validation are kept out of the tables and listed in one `failures` row for the document.
@@ -378,8 +389,9 @@ def store_prepared(eng: Engine, p: PreparedDocument) -> int:
     now = _now()
     if p.error is not None or p.doc_row is None:
         record_failure(eng, rec["source"], rec["doc_id"], p.error or "failed", now)
-        return 0
+        return StoreResult("failed")
     doc_id = rec["doc_id"]
+    net = {name: len(rows) for name, rows in p.rows.items()}
     with eng.begin() as conn:
         # what this document replaces: itself stored before, and older versions of the file at
         # the same path (superseded, see the module docstring). A new document replaces nothing,
@@ -388,8 +400,9 @@ def store_prepared(eng: Engine, p: PreparedDocument) -> int:
             select(documents.c.doc_id).where(or_(documents.c.source_path == p.doc_row["source_path"],
                                                  documents.c.doc_id == doc_id)))]
         if replaced:
-            for table in (*MENTION_TABLES.values(), documents):
-                conn.execute(delete(table).where(table.c.doc_id.in_(replaced)))
+            for name, table in MENTION_TABLES.items():
+                net[name] -= conn.execute(delete(table).where(table.c.doc_id.in_(replaced))).rowcount
+            conn.execute(delete(documents).where(documents.c.doc_id.in_(replaced)))
             # the paths of superseded versions go with them; this document's own paths stay
             conn.execute(delete(document_paths).where(document_paths.c.doc_id.in_(replaced),
                                                       document_paths.c.doc_id != doc_id))
@@ -403,7 +416,8 @@ def store_prepared(eng: Engine, p: PreparedDocument) -> int:
             conn.execute(insert(failures), [{
                 "source": rec["source"], "doc_id": doc_id, "first_seen": now, "last_seen": now,
                 "attempts": 1, "error": "rows rejected by validation: " + "; ".join(p.rejected)}])
-    return sum(len(r) for r in p.rows.values())
+    action = "new" if not replaced else "again" if replaced == [doc_id] else "superseded"
+    return StoreResult(action, net)
 
 
 def _note_path(conn, doc_id: str, source: str, source_path: str, now: dt.datetime) -> None:
@@ -443,8 +457,9 @@ def note_paths(eng: Engine, seen: list[tuple[str, str]]) -> int:
 
 
 def store_records(eng: Engine, records: list[dict[str, Any]]) -> int:
-    """Validate and store a batch, one transaction per document; returns mention rows stored."""
-    return sum(store_prepared(eng, p) for p in prepare(records))
+    """Validate and store a batch, one transaction per document; returns the net mention rows
+    the tables gained."""
+    return sum(sum(store_prepared(eng, p).rows.values()) for p in prepare(records))
 
 
 def record_failure(eng: Engine, source: str, doc_id: str, error: str, now: dt.datetime | None = None) -> None:

@@ -73,10 +73,21 @@ def test_paths_kept_gone_sources_reported_and_pruned(tmp_path, prefect_server):
     shutil.copy(TXT, inbox / "b" / "report-copy.txt")  # identical bytes: one document, two paths
     shutil.copy(SAMPLES / "001_277ab32ad220cba8.txt", inbox / "b" / "other.txt")
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert run(tmp_path, prefect_server, "ingest", "inbox", "--db", url).returncode == 0
-    assert run(tmp_path, prefect_server, "ingest", "inbox", "--db", url).returncode == 0
+    first = run(tmp_path, prefect_server, "ingest", "inbox", "--db", url)
+    assert first.returncode == 0
+    again = run(tmp_path, prefect_server, "ingest", "inbox", "--db", url)
+    assert again.returncode == 0
     f = frames(url)
     assert len(f["documents"]) == 2
+    # counts that are true: what the tables gained, not what was extracted (the copy is one document)
+    counts, counts_again = summary_counts(first.stdout), summary_counts(again.stdout)
+    print(f"\nfirst ingest: {counts}\nsecond: {counts_again}")
+    stored = sum(v for k, v in counts.items() if k.startswith("stored ("))
+    assert stored == counts.get("ok", 0) + counts.get("partial", 0)
+    assert counts.get("stored (new)", 0) + counts.get("stored (replacing an older version)", 0) == 2
+    for table in ("indicators", "dates", "budgets", "entities"):
+        assert counts.get(f"new {table}", 0) == len(f[table]), (table, first.stdout)
+        assert counts_again.get(f"new {table}", 0) == 0
     paths = sorted(p.rsplit("/inbox/", 1)[1] for p in f["document_paths"]["source_path"])
     assert paths == ["a/report.txt", "b/other.txt", "b/report-copy.txt"]
 
