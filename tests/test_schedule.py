@@ -85,6 +85,8 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
         log.close()
+        # the session's server is shared: stop the every-minute schedule from filling it with runs
+        api(prefect_server, "PATCH", f"/deployments/{dep['id']}", {"paused": True})
     print(f"\nscheduled run {run['name']}: {run['state']['type']}/{run['state']['name']} "
           f"{time.monotonic() - t0:.0f} s after the worker started")
     assert run["auto_scheduled"] is True, run  # fired by the schedule, not created by hand
