@@ -7,12 +7,9 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from conftest import BIN, ROOT, wait_until
+from conftest import BIN, ROOT, prefect_api, wait_until
 
 from pipeline import storage
 
@@ -73,19 +70,7 @@ def test_flow_called_directly_stores_every_good_document_every_time(tmp_path, pr
 
 
 def _api(env: dict, method: str, path: str, body: dict | None = None):
-    """One API call; a 503 (the server's database busy on a loaded machine) is tried again, as
-    Prefect's own client does."""
-    for attempt in range(6):
-        req = urllib.request.Request(env["PREFECT_API_URL"] + path, method=method,
-                                     data=json.dumps(body or {}).encode(),
-                                     headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return json.loads(r.read() or b"{}")
-        except urllib.error.HTTPError as e:
-            if e.code != 503 or attempt == 5:
-                raise
-            time.sleep(1 + attempt)
+    return prefect_api(env, method, path, body)
 
 
 def test_flow_served_deployment_stores_every_good_document_every_time(tmp_path, prefect_server):
