@@ -83,7 +83,7 @@ def prefect_server(tmp_path_factory):
         log.close()
 
 
-def prefect_api(env: dict, method: str, path: str, body: dict | None = None, attempts: int = 5):
+def prefect_api(env: dict, method: str, path: str, body: dict | None = None, attempts: int = 8):
     """One call to the test server's REST API. A 503 is retried: the server answers it when its
     SQLite database is locked, which happens on this 2-core machine under a burst of runs."""
     import json

@@ -2,18 +2,16 @@
 one extraction worker, two first ingests at once on one database. Real `thaireport` processes,
 a real Prefect server (or the temporary one the command starts), SQLite and PostgreSQL."""
 
-import json
 import os
 import signal
 import subprocess
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import psutil
 import pytest
-from conftest import BIN, SAMPLES, fresh_pg_database, thaireport, wait_until
+from conftest import BIN, SAMPLES, fresh_pg_database, prefect_api, thaireport, wait_until
 
 from pipeline import storage
 
@@ -56,10 +54,7 @@ def reference_counts(tmp_path: Path, inbox: Path, env: dict) -> dict[str, int]:
 
 
 def _api(env: dict, method: str, path: str, body: dict | None = None):
-    req = urllib.request.Request(env["PREFECT_API_URL"] + path, method=method,
-                                 data=json.dumps(body or {}).encode(), headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read() or b"{}")
+    return prefect_api(env, method, path, body)  # a 503 from the busy test server is retried
 
 
 def test_ctrl_c_exits_within_5_s_marks_the_run_cancelled_and_rerun_stores_each_document_once(

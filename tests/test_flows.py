@@ -7,11 +7,10 @@ import shutil
 import signal
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import BIN, SAMPLES, fresh_pg_database, thaireport, wait_until
+from conftest import BIN, SAMPLES, fresh_pg_database, prefect_api, thaireport, wait_until
 from sqlalchemy import update
 
 from pipeline import storage
@@ -197,10 +196,7 @@ def test_flow_reprocess_on_dask_cluster(tmp_path, prefect_server):
 
 
 def _api(env: dict, method: str, path: str, body: dict | None = None) -> dict:
-    req = urllib.request.Request(env["PREFECT_API_URL"] + path, method=method,
-                                 data=json.dumps(body or {}).encode(), headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read() or b"{}")
+    return prefect_api(env, method, path, body)  # a 503 from the busy test server is retried
 
 
 def test_flow_served_deployment_runs_on_the_server(tmp_path, prefect_server):
