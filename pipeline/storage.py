@@ -420,11 +420,14 @@ def store_prepared(eng: Engine, p: PreparedDocument) -> StoreResult:
     return StoreResult(action, net)
 
 
-def _note_path(conn, doc_id: str, source: str, source_path: str, now: dt.datetime) -> None:
+def _note_path(conn, doc_id: str, source: str, source_path: str, now: dt.datetime) -> bool:
+    """Record that the bytes were seen at this path now; True when the path is new for them."""
     key = (document_paths.c.doc_id == doc_id) & (document_paths.c.source_path == source_path)
-    if conn.execute(update(document_paths).where(key).values(last_seen=now, source=source)).rowcount == 0:
-        conn.execute(insert(document_paths), [{"doc_id": doc_id, "source_path": source_path, "source": source,
-                                               "first_seen": now, "last_seen": now}])
+    if conn.execute(update(document_paths).where(key).values(last_seen=now, source=source)).rowcount:
+        return False
+    conn.execute(insert(document_paths), [{"doc_id": doc_id, "source_path": source_path, "source": source,
+                                           "first_seen": now, "last_seen": now}])
+    return True
 
 
 def note_paths(eng: Engine, seen: list[tuple[str, str]]) -> int:
@@ -435,25 +438,10 @@ def note_paths(eng: Engine, seen: list[tuple[str, str]]) -> int:
         return 0
     now = _now()
     with eng.begin() as conn:
-        known = {(d, sp) for d, sp in conn.execute(select(document_paths.c.doc_id, document_paths.c.source_path)
-                                                   .where(document_paths.c.doc_id.in_({d for d, _ in seen})))}
         stored = set(conn.execute(select(documents.c.doc_id).where(documents.c.doc_id.in_({d for d, _ in seen})))
                      .scalars())
-        new = 0
-        for doc_id, source in seen:
-            if doc_id not in stored:
-                continue
-            source_path = str(Path(source).resolve())
-            if (doc_id, source_path) in known:
-                conn.execute(update(document_paths).where((document_paths.c.doc_id == doc_id)
-                                                          & (document_paths.c.source_path == source_path))
-                             .values(last_seen=now))
-            else:
-                conn.execute(insert(document_paths), [{"doc_id": doc_id, "source_path": source_path,
-                                                       "source": source, "first_seen": now, "last_seen": now}])
-                known.add((doc_id, source_path))
-                new += 1
-    return new
+        return sum(_note_path(conn, doc_id, source, str(Path(source).resolve()), now)
+                   for doc_id, source in seen if doc_id in stored)
 
 
 def store_records(eng: Engine, records: list[dict[str, Any]]) -> int:
