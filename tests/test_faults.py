@@ -53,9 +53,6 @@ def reference_counts(tmp_path: Path, inbox: Path, env: dict) -> dict[str, int]:
     return counts(url)
 
 
-def _api(env: dict, method: str, path: str, body: dict | None = None):
-    return prefect_api(env, method, path, body)  # a 503 from the busy test server is retried
-
 
 def test_ctrl_c_exits_within_5_s_marks_the_run_cancelled_and_rerun_stores_each_document_once(
         tmp_path, prefect_server):
@@ -80,7 +77,7 @@ def test_ctrl_c_exits_within_5_s_marks_the_run_cancelled_and_rerun_stores_each_d
     assert 0 < partial < 200
     # runs made by a command, not by a deployment: the session's server is shared with the
     # schedule tests, whose scheduled runs would otherwise fill a short page
-    runs = _api(prefect_server, "POST", "/flow_runs/filter",
+    runs = prefect_api(prefect_server, "POST", "/flow_runs/filter",
                 {"flow_runs": {"deployment_id": {"is_null_": True}}, "sort": "START_TIME_DESC", "limit": 200})
     mine = [r for r in runs if r["parameters"].get("db") == url]
     assert mine and mine[0]["state"]["type"] == "CANCELLED", [r["state"]["type"] for r in mine]

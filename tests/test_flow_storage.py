@@ -69,9 +69,6 @@ def test_flow_called_directly_stores_every_good_document_every_time(tmp_path, pr
     assert not wrong, wrong
 
 
-def _api(env: dict, method: str, path: str, body: dict | None = None):
-    return prefect_api(env, method, path, body)
-
 
 def test_flow_served_deployment_stores_every_good_document_every_time(tmp_path, prefect_server):
     inboxes = [small_inbox(tmp_path, i) for i in range(RUNS)]
@@ -86,7 +83,7 @@ def test_flow_served_deployment_stores_every_good_document_every_time(tmp_path, 
             if serve.poll() is not None:
                 raise RuntimeError((tmp_path / "serve.log").read_text()[-3000:])
             try:
-                return _api(prefect_server, "GET", "/deployments/name/nightly-ingest/exactly")
+                return prefect_api(prefect_server, "GET", "/deployments/name/nightly-ingest/exactly")
             except OSError:
                 return None
 
@@ -97,14 +94,14 @@ def test_flow_served_deployment_stores_every_good_document_every_time(tmp_path, 
             runs = {}
             for inbox in inboxes[wave:wave + 5]:
                 url = f"sqlite:///{inbox.parent / 'db.sqlite'}"
-                run = _api(prefect_server, "POST", f"/deployments/{dep['id']}/create_flow_run",
+                run = prefect_api(prefect_server, "POST", f"/deployments/{dep['id']}/create_flow_run",
                            {"parameters": {"inbox": [str(inbox)], "db": url}})
                 runs[run["id"]] = (inbox, url)
 
             def all_finished(runs=runs):
                 done = {}
                 for run_id in runs:
-                    state = _api(prefect_server, "GET", f"/flow_runs/{run_id}")["state"]["type"]
+                    state = prefect_api(prefect_server, "GET", f"/flow_runs/{run_id}")["state"]["type"]
                     if state not in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
                         return None
                     done[run_id] = state
@@ -112,7 +109,7 @@ def test_flow_served_deployment_stores_every_good_document_every_time(tmp_path, 
 
             states.update(wait_until(all_finished, 300, "a wave of served runs", interval=0.5))
             for run_id, (inbox, url) in runs.items():
-                summary = _api(prefect_server, "POST", "/artifacts/filter",
+                summary = prefect_api(prefect_server, "POST", "/artifacts/filter",
                                {"artifacts": {"flow_run_id": {"any_": [run_id]},
                                               "key": {"any_": ["nightly-ingest-summary"]}}})
                 by_status = _summary_from_artifact(summary)

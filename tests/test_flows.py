@@ -195,9 +195,6 @@ def test_flow_reprocess_on_dask_cluster(tmp_path, prefect_server):
     assert counts(url) == before
 
 
-def _api(env: dict, method: str, path: str, body: dict | None = None) -> dict:
-    return prefect_api(env, method, path, body)  # a 503 from the busy test server is retried
-
 
 def test_flow_served_deployment_runs_on_the_server(tmp_path, prefect_server):
     inbox = make_inbox(tmp_path, with_pdf=False)
@@ -211,7 +208,7 @@ def test_flow_served_deployment_runs_on_the_server(tmp_path, prefect_server):
             if serve.poll() is not None:
                 raise RuntimeError((tmp_path / "serve.log").read_text()[-3000:])
             try:
-                return _api(prefect_server, "GET", "/deployments/name/nightly-ingest/nightly")
+                return prefect_api(prefect_server, "GET", "/deployments/name/nightly-ingest/nightly")
             except OSError:
                 return None
 
@@ -219,10 +216,10 @@ def test_flow_served_deployment_runs_on_the_server(tmp_path, prefect_server):
         (schedule,) = dep["schedules"]
         assert schedule["schedule"]["cron"] == "0 2 * * *"
         assert schedule["schedule"]["timezone"] == "Asia/Bangkok"
-        run = _api(prefect_server, "POST", f"/deployments/{dep['id']}/create_flow_run", {})
+        run = prefect_api(prefect_server, "POST", f"/deployments/{dep['id']}/create_flow_run", {})
 
         def finished():
-            state = _api(prefect_server, "GET", f"/flow_runs/{run['id']}")["state"]["type"]
+            state = prefect_api(prefect_server, "GET", f"/flow_runs/{run['id']}")["state"]["type"]
             return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
 
         assert wait_until(finished, 300, "the flow run to finish", interval=1) == "COMPLETED", \

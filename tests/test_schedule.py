@@ -15,10 +15,6 @@ from conftest import BIN, SAMPLES, prefect_api, thaireport, wait_until
 from pipeline import storage
 
 
-def api(env: dict, method: str, path: str, body: dict | None = None):
-    return prefect_api(env, method, path, body)
-
-
 def test_serve_and_deploy_refuse_without_a_server(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
     env["PREFECT_HOME"] = str(tmp_path)  # no profile pointing anywhere
@@ -45,7 +41,7 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
     assert made.returncode == 0, made.stderr[-3000:]
     # its own name: the server is shared with the other flow tests, whose served "nightly"
     # deployment's runs (made by hand, cancelled when serve stops) must not be taken for ours
-    dep = api(prefect_server, "GET", "/deployments/name/nightly-ingest/scheduled-test")
+    dep = prefect_api(prefect_server, "GET", "/deployments/name/nightly-ingest/scheduled-test")
     assert dep["work_pool_name"] == pool and dep["schedules"][0]["schedule"]["cron"] == "* * * * *"
     assert dep["parameters"]["db_secret"] == "thaireport-test-db"
     assert str(db) not in json.dumps(dep)  # the URL lives in the Secret block only
@@ -61,7 +57,7 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
         def finished_scheduled_run():
             if worker.poll() is not None:
                 raise RuntimeError((tmp_path / "worker.log").read_text()[-3000:])
-            runs = api(prefect_server, "POST", "/flow_runs/filter",
+            runs = prefect_api(prefect_server, "POST", "/flow_runs/filter",
                        {"flow_runs": {"deployment_id": {"any_": [dep["id"]]}}, "sort": "EXPECTED_START_TIME_ASC"})
             done = [r for r in runs if r["auto_scheduled"]
                     and r["state"]["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")]
@@ -70,7 +66,7 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
         run = wait_until(finished_scheduled_run, 200, "a scheduled run finished by the worker", interval=2)
 
         def run_logs():  # the flow process sends its logs in batches; the server may store them late
-            logs = api(prefect_server, "POST", "/logs/filter", {"logs": {"flow_run_id": {"any_": [run["id"]]}}})
+            logs = prefect_api(prefect_server, "POST", "/logs/filter", {"logs": {"flow_run_id": {"any_": [run["id"]]}}})
             summary = [e for e in logs if e["level"] == 20 and e["message"].startswith("nightly-ingest:")]
             failed = [e for e in logs if e["level"] == 30 and "broken.docx" in e["message"]]
             return summary and failed and logs
@@ -86,7 +82,7 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
             os.killpg(worker.pid, signal.SIGKILL)
         log.close()
         # the session's server is shared: stop the every-minute schedule from filling it with runs
-        api(prefect_server, "PATCH", f"/deployments/{dep['id']}", {"paused": True})
+        prefect_api(prefect_server, "PATCH", f"/deployments/{dep['id']}", {"paused": True})
     print(f"\nscheduled run {run['name']}: {run['state']['type']}/{run['state']['name']} "
           f"{time.monotonic() - t0:.0f} s after the worker started")
     assert run["auto_scheduled"] is True, run  # fired by the schedule, not created by hand
@@ -99,7 +95,7 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
     assert c["documents"] == 2 and c["indicators"] > 0 and c["failures"] == 1
 
     def failed_event():
-        events = api(prefect_server, "POST", "/events/filter",
+        events = prefect_api(prefect_server, "POST", "/events/filter",
                      {"filter": {"event": {"name": ["thaireport.document.failed"]},
                                  "related": {"resources_in_roles": [[f"prefect.flow-run.{run['id']}", "flow-run"]]}}})
         return events.get("events")
@@ -108,14 +104,14 @@ def test_deployment_on_a_work_pool_runs_on_schedule_and_stores_rows(tmp_path, pr
     assert event["payload"]["source"].endswith("broken.docx") and "zip" in event["payload"]["error"]
 
     def state_event():  # what an automation on the named state matches
-        events = api(prefect_server, "POST", "/events/filter",
+        events = prefect_api(prefect_server, "POST", "/events/filter",
                      {"filter": {"event": {"name": ["prefect.flow-run.CompletedWithFailures"]},
                                  "resource": {"id": [f"prefect.flow-run.{run['id']}"]}}})
         return events.get("events")
 
     wait_until(state_event, 30, "the CompletedWithFailures state event")
 
-    (artifact,) = api(prefect_server, "POST", "/artifacts/filter",
+    (artifact,) = prefect_api(prefect_server, "POST", "/artifacts/filter",
                       {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
     assert artifact["key"] == "nightly-ingest-summary" and "## Failures" in artifact["data"]
     assert "broken.docx" in artifact["data"]
