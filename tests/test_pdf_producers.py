@@ -50,3 +50,13 @@ def test_garuda_full_stops_stay_in_line():
     """Garuda's boxes run from the baseline to each glyph's top: `ป.ป.ช.` not `ปปช....`."""
     doc = read_document(DATA / "lo-garuda-021.pdf")
     assert "ป.ป.ช." in doc.text and "...." not in doc.text
+
+
+def test_chromium_span_ends_at_its_advance():
+    """A Skia span's box is its first glyph's (`สำ` over `ส`): the cluster runs on to the next
+    glyph unless its characters' own advances leave a word space. `กำ หนด` before; spaces stay."""
+    doc = read_document(DATA / "chromium-003_9c2777eec267e8c4.pdf")
+    ref = _reference("003_9c2777eec267e8c4")
+    assert "ที่กำหนด" in doc.text and "กำ หนด" not in doc.text and "ดำ เนิน" not in doc.text
+    assert doc.text.count(" ") >= 0.9 * ref.count(" ")
+    assert {q["method"] for q in doc.pages_quality} == {"clusters"}

@@ -48,9 +48,13 @@ def _pages_list(pages: list[int]) -> str:
 class _PageReader:
     """Reads one page by the strategies above; keeps what a document-level warning needs."""
 
-    def __init__(self, path: str, ocr: bool) -> None:
+    def __init__(self, path: str, ocr: bool, spans_first: bool = False) -> None:
         self.path = path
         self.ocr = ocr
+        # Skia (every Chromium-based browser's "Save as PDF") wraps each Thai cluster whose glyphs
+        # are not one-to-one with its characters in an /ActualText span: its pages are read by
+        # spans first, glyph boxes second (a page of them reads plausibly but with `สำ เร็จ`)
+        self.spans_first = spans_first
         self.unmapped = self.recovered = self.named = 0
         self.ocr_missing: str | None = None
         # glyphs without a Unicode mapping: a placeholder per (font, code), named once per document
@@ -81,23 +85,34 @@ class _PageReader:
         return out, named, unmapped - recovered - named
 
     def read(self, raw, page, number: int) -> tuple[list[str], pagecheck.PageQuality]:
-        from pipeline.readers.pdf_layout import page_grids, page_lines, read_glyph_clusters, read_glyphs, visible
+        from pipeline.readers.pdf_layout import (
+            drop_overstruck,
+            page_grids,
+            page_lines,
+            read_glyph_clusters,
+            read_glyphs,
+            visible,
+        )
 
         textpage = page.get_textpage()
         try:
-            glyphs, unmapped, recovered = read_glyphs(raw, textpage.raw, self.placeholders)
+            first, second = read_glyphs, read_glyph_clusters
+            if self.spans_first:
+                first, second = second, first
+            glyphs, unmapped, recovered = first(raw, textpage.raw, self.placeholders)
             glyphs = visible(glyphs, page.get_cropbox())
+            if self.spans_first:
+                glyphs = drop_overstruck(glyphs)
             grids = page_grids(page) if glyphs else None
             lines, named, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
-            text = "\n".join(lines)
-            q = pagecheck.measure(text, number, len(glyphs), unnamed)
+            text = normalize_text("\n".join(lines)) if self.spans_first else "\n".join(lines)
+            q = pagecheck.measure(text, number, len(glyphs), unnamed, method="clusters" if self.spans_first else "text")
             paths = 0
             if pagecheck.needs_ink(q, text):
                 q.image_cover, q.invisible_text, paths = pagecheck.ink(page)
             q.verdict = pagecheck.assess(q)
             if glyphs and pagecheck.worth_second_reading(q):
-                lines, q = self._better(lines, q, lambda: self._clusters(raw, textpage, page, grids, q, number,
-                                                                           read_glyph_clusters))
+                lines, q = self._better(lines, q, lambda: self._reread(raw, textpage, page, grids, q, number, second))
         finally:
             textpage.close()
         if q.verdict in ("garbage", "empty") and self._worth_ocr(q, paths):
@@ -120,13 +135,17 @@ class _PageReader:
             return lines2, q2
         return lines, q
 
-    def _clusters(self, raw, textpage, page, grids, q, number, read_glyph_clusters):
-        from pipeline.readers.pdf_layout import drop_overstruck, page_lines, visible
+    def _reread(self, raw, textpage, page, grids, q, number, read):
+        """The page read by the other glyph strategy (`read_glyph_clusters` or `read_glyphs`)."""
+        from pipeline.readers.pdf_layout import drop_overstruck, page_lines, read_glyphs, visible
 
-        glyphs, unmapped, recovered = read_glyph_clusters(raw, textpage.raw, self.placeholders)
-        glyphs = drop_overstruck(visible(glyphs, page.get_cropbox()))
+        glyphs, unmapped, recovered = read(raw, textpage.raw, self.placeholders)
+        glyphs = visible(glyphs, page.get_cropbox())
+        method = "text" if read is read_glyphs else "clusters"
+        if method == "clusters":
+            glyphs = drop_overstruck(glyphs)
         lines, _, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
-        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unnamed, method="clusters")
+        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unnamed, method=method)
         q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
         q2.verdict = pagecheck.assess(q2)
         return lines, q2
@@ -177,7 +196,8 @@ def read_pdf(path: str, data: bytes) -> Document:
             raise ReadError("PDF is encrypted (password required); ask the sender for an "
                             "unprotected copy") from e
         raise ReadError(f"PDF is damaged or truncated and cannot be opened ({msg})") from e
-    reader = _PageReader(path, ocr_enabled())
+    producer = (pdf.get_metadata_dict().get("Producer") or "") if len(pdf) else ""
+    reader = _PageReader(path, ocr_enabled(), spans_first=producer.startswith("Skia/PDF"))
     pages: list[list] = []  # each page's items (pdf_layout.PageItem)
     quality: list[pagecheck.PageQuality] = []
     try:

@@ -914,24 +914,73 @@ def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] 
             last[2] = last[7] = right
         else:
             units.append([ch, left, right, bottom, top, at, explicit, right, _INF])
-    glyphs: list[Glyph] = []
+    advance = _advances(units)
+    kept: list[tuple[list, float]] = []  # units kept, each with the size of its line
     recent: list[tuple[str, float, float, float, float]] = []  # last spans kept: text, height, right, left, baseline
-    for k, u in enumerate(units):
+    line_height = 0.0  # the loose height of the last glyph read alone: the size its line is set in
+    for u in units:
         text, height = u[0], u[4] - u[3]
         # the cluster again, over one of its marks: drawn smaller, or starting inside the cluster
         # (a mark hangs leftwards from its base's end; a real repeat starts after it)
         if len(text) > 1 and any(r[0] == text and abs(u[5][1] - r[4]) < 0.5 * r[1] and r[3] - r[1] < u[1]
                                  and (height < 0.7 * r[1] or u[1] < r[2] - 0.1) for r in recent):
             continue
-        right = u[2]
+        size = line_height or height
         if len(text) > 1:
-            # the span's box is its first glyph's; the cluster's advance ends at the next origin
-            nxt = units[k + 1] if k + 1 < len(units) else None
-            if nxt is not None and nxt[5][1] == u[5][1] and 0 < nxt[5][0] - right < 1.5 * height:
-                right = min(nxt[5][0], u[8])
-            recent = [*recent[-3:], (text, height, right, u[1], u[5][1])]
-        glyphs.append((text, u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
+            recent = [*recent[-3:], (text, height, _span_end(u, advance, size), u[1], u[5][1])]
+        elif not u[6] and text not in _COMBINING:
+            line_height = height
+        kept.append((u, size))
+    glyphs: list[Glyph] = []
+    for k, (u, size) in enumerate(kept):
+        right = u[2]
+        if len(u[0]) > 1:  # a span ends where the next glyph kept begins (its repeats are gone)
+            right = _span_right(u, kept[k + 1][0] if k + 1 < len(kept) else None, advance, size)
+        height = u[4] - u[3]
+        glyphs.append((u[0], u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
     return glyphs, unmapped, recovered
+
+
+def _advances(units: list[list]) -> dict[str, float]:
+    """Each character's advance per unit of line height, from the page's glyphs read alone (a
+    loose box is the advance by the font's height): the measure of a span, whose own box is only
+    its first glyph's. SARA AM, always a span (NIKHAHIT + SARA AA), advances as SARA AA."""
+    ratios: dict[str, list[float]] = {}
+    for u in units:
+        height = u[4] - u[3]
+        if len(u[0]) == 1 and not u[6] and height > 1.0 and u[0] not in _COMBINING:
+            ratios.setdefault(u[0], []).append((u[2] - u[1]) / height)
+    out = {ch: sorted(r)[len(r) // 2] for ch, r in ratios.items()}
+    if "\u0e32" in out:
+        out.setdefault("\u0e33", out["\u0e32"])
+    return out
+
+
+def _span_end(u: list, advance: dict[str, float], size: float) -> float:
+    """Where a span's cluster ends by its characters' own advances (its box's end when one of
+    them was never read alone on the page)."""
+    end = u[5][0]
+    for ch in u[0]:
+        if ch not in _COMBINING:
+            width = advance.get(ch)
+            if width is None:
+                return u[2]
+            end += size * width
+    return end
+
+
+def _span_right(u: list, nxt: list | None, advance: dict[str, float], size: float) -> float:
+    """Where a span's cluster ends. pdfium puts a span's characters over its first glyph's box
+    (`สำ` over `ส`'s) and, seeing the gap to the next glyph, generates a space there. The
+    cluster runs on to the next origin unless its characters' own advances end short of it by a
+    word space (Skia draws no space glyphs: the gap is the only space there is)."""
+    right = u[2]
+    if nxt is None or nxt[5][1] != u[5][1] or not 0 < nxt[5][0] - right < 1.5 * size:
+        return right
+    end = _span_end(u, advance, size)
+    if end == right:  # a character never read alone on the page: the cautious reading
+        return min(nxt[5][0], u[8])
+    return nxt[5][0] if nxt[5][0] - end < 0.15 * size else max(end, right)
 
 
 def _row_texts(row: list[TableCell]) -> list[str]:
