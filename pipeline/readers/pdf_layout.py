@@ -22,10 +22,12 @@ import ctypes
 import functools
 import itertools
 import json
+import math
 import re
 import struct
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -203,8 +205,9 @@ def visible(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> list
     if not glyphs:
         return glyphs
     left, bottom, right, top = box
-    _, lefts, rights, _, mids, _ = zip(*glyphs, strict=True)  # columns: min/max at C speed
-    if min(lefts) >= left - 1 and max(rights) <= right + 1 and min(mids) >= bottom - 1 and max(mids) <= top + 1:
+    # min/max at C speed (the glyphs' columns as tuples, `zip(*glyphs)`, cost three times more)
+    if (min(map(_LEFT_KEY, glyphs)) >= left - 1 and max(map(_RIGHT_KEY, glyphs)) <= right + 1
+            and min(map(_MID_KEY, glyphs)) >= bottom - 1 and max(map(_MID_KEY, glyphs)) <= top + 1):
         return glyphs
     return [g for g in glyphs if g[RIGHT] > left and g[LEFT] < right and bottom < g[MID] < top]
 
@@ -463,22 +466,7 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
         return [PageItem.text_item(t, ln.y, ln.size >= large)
                 for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
     blocks: list[tuple[float, PageItem]] = []
-    free: list[Glyph] = []
-    cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
-    # the cell of every glyph of every page with a table: bisect on the grid's edges, inlined
-    bounds = [(grid.xs[0], grid.xs[-1], grid.ys[-1], grid.ys[0], grid.xs, grid.neg_ys,
-               len(grid.xs) - 2, len(grid.ys) - 2, table) for grid, table in zip(grids, cells, strict=True)]
-    bisect_right = bisect.bisect_right
-    for g in glyphs:
-        x, y = (g[LEFT] + g[RIGHT]) / 2, g[MID]
-        for x0, x1, y0, y1, xs, neg_ys, last_col, last_row, table in bounds:
-            if x0 <= x <= x1 and y0 <= y <= y1:
-                row, col = bisect_right(neg_ys, -y) - 1, bisect_right(xs, x) - 1
-                cell = (row if row < last_row else last_row, col if col < last_col else last_col)
-                table.setdefault(cell, []).append(g)
-                break
-        else:
-            free.append(g)
+    cells, free = _into_cells(glyphs, grids)
     for k, (grid, table) in enumerate(zip(grids, cells, strict=True)):
         if free:
             grids[k], free = _with_open_last_row(grid, table, free)
@@ -492,6 +480,44 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
             blocks.append((grid.ys[0], PageItem.table(rows, grid.xs, grid.ys[0])))
     blocks.sort(key=lambda b: -b[0])
     return [t for _, t in blocks if t]
+
+
+def _into_cells(glyphs: list[Glyph], grids: list[Grid]) -> tuple[list[dict[tuple[int, int], list[Glyph]]], list[Glyph]]:
+    """The glyphs inside each grid by cell ((row, col) -> glyphs, in page order), and the glyphs
+    outside every grid. A glyph is in the first grid whose box holds its centre, in the cell
+    found by bisecting the grid's edges; a PDF draws a cell's text together, so a glyph is first
+    tried against the cell of the glyph before it (the first grid's cells only, which no grid
+    before it can hold), which spares most glyphs the search."""
+    free: list[Glyph] = []
+    cells: list[dict[tuple[int, int], list[Glyph]]] = [{} for _ in grids]
+    bounds = [(grid.xs[0], grid.xs[-1], grid.ys[-1], grid.ys[0], grid.xs, grid.ys, grid.neg_ys,
+               len(grid.xs) - 2, len(grid.ys) - 2, table) for grid, table in zip(grids, cells, strict=True)]
+    first = bounds[0][-1]
+    bisect_right = bisect.bisect_right
+    # the last cell of the first grid a glyph went to: x in [cx0, cx1), y in (cy0, cy1], its glyphs
+    cx0 = cx1 = cy0 = cy1 = _INF
+    last: list[Glyph] = []
+    for g in glyphs:
+        x, y = (g[LEFT] + g[RIGHT]) / 2, g[MID]
+        if cx0 <= x < cx1 and cy0 < y <= cy1:
+            last.append(g)
+            continue
+        for x0, x1, y0, y1, xs, ys, neg_ys, last_col, last_row, table in bounds:
+            if x0 <= x <= x1 and y0 <= y <= y1:
+                row, col = bisect_right(neg_ys, -y) - 1, bisect_right(xs, x) - 1
+                cell = (row if row < last_row else last_row, col if col < last_col else last_col)
+                glyphs_in = table.setdefault(cell, [])
+                glyphs_in.append(g)
+                if table is first:
+                    row, col = cell
+                    # bisect's half-open ranges, closed at the grid's far edges (clamped above)
+                    cx0, cx1 = xs[col], xs[col + 1] if col < last_col else math.nextafter(x1, _INF)
+                    cy0, cy1 = ys[row + 1] if row < last_row else math.nextafter(y0, -_INF), ys[row]
+                    last = glyphs_in
+                break
+        else:
+            free.append(g)
+    return cells, free
 
 
 def _with_open_last_row(grid: Grid, table: dict[tuple[int, int], list[Glyph]],
@@ -736,10 +762,8 @@ def page_grids(page) -> list[Grid]:
 
 _COMBINING = frozenset(COMBINING)
 _MARK_RANKS = {ch: mark_rank(ch) for ch in _COMBINING}
-
-
-def _neg_mid(g: Glyph) -> float:
-    return -g[MID]
+# sort keys at C speed (a Python key function costs a call per glyph)
+_LEFT_KEY, _RIGHT_KEY, _SIZE_KEY, _MID_KEY = itemgetter(LEFT), itemgetter(RIGHT), itemgetter(SIZE), itemgetter(MID)
 
 
 def _mid(g: Glyph) -> float:
@@ -773,15 +797,24 @@ def _nearest_three(mids: list[float], neg_mids: list[float], y: float) -> list[i
 
 def _lines(glyphs: list[Glyph]) -> list[Line]:
     """Group bases into lines by vertical middle, top to bottom, then hang each mark on the
-    nearest line that has a base under it; each line reads left to right."""
-    bases: list[Glyph] = []
-    marks: list[Glyph] = []
-    for g in glyphs:
-        (marks if g[CH] in _COMBINING else bases).append(g)
-    if not bases:
+    nearest line that has a base under it; each line reads left to right.
+
+    Called once per table cell (a budget page has hundreds, most of them one short line of
+    figures with no marks), so the common case does no more than it must: sorts by C key
+    functions, and the mark machinery only when there are marks."""
+    marks = [g for g in glyphs if g[CH] in _COMBINING]
+    if marks:
+        bases = [g for g in glyphs if g[CH] not in _COMBINING]
+        if not bases:
+            return []
+    elif glyphs:
+        bases = list(glyphs)
+    else:
         return []
-    bases.sort(key=_neg_mid)
+    # top to bottom; `reverse` keeps glyphs of equal height in their order, as a key of -y would
+    bases.sort(key=_MID_KEY, reverse=True)
     lines: list[list[Glyph]] = []
+    line: list[Glyph] = []
     ref_y = ref_size = last_y = last_size = 0.0
     for g in bases:
         size, mid = g[SIZE], g[MID]
@@ -790,17 +823,32 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
         # letters) starts the line higher than its letters, and is not a line of its own
         if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
                          and last_y - mid > 0.4 * (size if size < last_size else last_size)):
-            lines.append([])
+            line = []
+            lines.append(line)
             ref_y, ref_size = mid, size
-        lines[-1].append(g)
+        line.append(g)
         last_y, last_size = mid, size
     for line in lines:
-        line.sort(key=_left)
-    lefts = [[g[LEFT] for g in line] for line in lines]
-    mids = [sum([g[MID] for g in line]) / len(line) for line in lines]
-    sizes = [max([g[SIZE] for g in line]) for line in lines]
-    neg_mids = [-y for y in mids]
+        line.sort(key=_LEFT_KEY)
+    mids = [sum(map(_MID_KEY, line)) / len(line) for line in lines]
+    sizes = [max(map(_SIZE_KEY, line)) for line in lines]
     attached: list[dict[int, list[str]]] = [{} for _ in lines]
+    if marks:
+        _attach_marks(lines, mids, sizes, marks, attached)
+    result = []
+    for line, att, y, size in zip(lines, attached, mids, sizes, strict=True):
+        text = _line_text(line, att)
+        if text:
+            result.append(Line(y, text, line[0][LEFT], line[-1][RIGHT], size, line[-1][SPACE]))
+    return result
+
+
+def _attach_marks(lines: list[list[Glyph]], mids: list[float], sizes: list[float], marks: list[Glyph],
+                  attached: list[dict[int, list[str]]]) -> None:
+    """Each mark, in Unicode order, into `attached[line][base]`: the line whose base under it
+    is nearest (`_base_under`), among the three lines whose middles are nearest the mark's."""
+    lefts = [list(map(_LEFT_KEY, line)) for line in lines]
+    neg_mids = [-y for y in mids]
     marks.sort(key=_mark_rank)
     n_lines = len(lines)
     for m in marks:
@@ -823,12 +871,6 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
             if d < best_d:
                 best_line, best_j, best_d = i, j, d
         attached[best_line].setdefault(best_j, []).append(m[CH])
-    result = []
-    for line, att, y, size in zip(lines, attached, mids, sizes, strict=True):
-        text = _line_text(line, att)
-        if text:
-            result.append(Line(y, text, line[0][LEFT], line[-1][RIGHT], size, line[-1][SPACE]))
-    return result
 
 
 def drop_running_lines(pages: list[list[PageItem]]) -> tuple[list[list[PageItem]], int]:
