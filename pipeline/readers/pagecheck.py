@@ -35,7 +35,8 @@ GOOD_OOD = 0.08            # share of Thai characters outside the dictionary (re
 GARBAGE_UNMAPPED = 0.02    # share of glyphs without a Unicode mapping: text is lost, OCR may do better
 MIN_THAI_SHARE = 0.30      # of a page's letters; below it the page is checked for a Thai image
 
-_THAI_LETTER = re.compile("[\u0e01-\u0e2e\u0e30-\u0e4e]")
+# Thai letters counted by runs: one match a word, not one a letter
+_THAI_LETTERS = re.compile("[\u0e01-\u0e2e\u0e30-\u0e4e]+")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 _THAI_RUN = re.compile("[\u0e01-\u0e4e]+")
 # a following vowel (ะ า ำ ๅ) or a leading vowel (เ แ โ ใ ไ) cut off from its consonant
@@ -103,15 +104,32 @@ _FAULTS = re.compile(
     "|".join(f"(?:{DAMAGE_PATTERNS[k].pattern})" for k in ("cid",))
     + f"|(?:^|(?<=[^\u0e01-\u0e2e\u0e30-\u0e4e ]))[{COMBINING}]"
     + f"|(?:{_ORPHAN_VOWEL.pattern})", re.M)
+# `_FAULTS` counted fast: every fault but a `(cid:N)` is one character, so the count is the `(cid:N)`s
+# plus the characters that match `_FAULT_CHAR`, the same conditions written with the character
+# first (a leading character set lets the regex engine skip to the candidates; `_FAULTS`' leading
+# lookbehinds make it try every position). A negative lookbehind over the character before is
+# `^` or a positive one (a newline is in neither class); tests/test_pagecheck.py checks they agree.
+_FOLLOWING_VOWELS = "\u0e30\u0e32\u0e33\u0e45"
+_FAULT_CHAR = re.compile(
+    f"[{COMBINING}{_FOLLOWING_VOWELS}\u0e40-\u0e44]"
+    f"(?:(?<=[{COMBINING}])(?<![\u0e01-\u0e2e\u0e30-\u0e4e ].)"
+    f"|(?<=[{_FOLLOWING_VOWELS}])(?<![\u0e01-\u0e4e].)"
+    f"|(?<=[\u0e40-\u0e44])(?=[^\u0e01-\u0e2e]|$))", re.M)
+_CID = DAMAGE_PATTERNS["cid"]
+
+
+def faults(text: str) -> int:
+    """How many matches of `_FAULTS` the text has."""
+    return len(_FAULT_CHAR.findall(text)) + (len(_CID.findall(text)) if "(cid:" in text else 0)
 
 
 def measure(text: str, page: int, glyphs: int = 0, unmapped: int = 0, method: str = "text") -> PageQuality:
     """The measures of one page's text (as read or normalised: the same figures)."""
     chars = len(text) - text.count(" ") - text.count("\n")
-    thai_letters = len(_THAI_LETTER.findall(text))
+    thai_letters = sum(map(len, _THAI_LETTERS.findall(text)))
     q = PageQuality(page=page, method=method, chars=chars, thai=thai_letters)
     if thai_letters:
-        q.damage_per_1000 = 1000 * len(_FAULTS.findall(text)) / thai_letters
+        q.damage_per_1000 = 1000 * faults(text) / thai_letters
         q.ood_share = ood_share(text)
     q.unmapped_share = unmapped / (glyphs + unmapped) if glyphs + unmapped else 0.0
     return q
