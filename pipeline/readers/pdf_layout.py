@@ -23,6 +23,7 @@ import functools
 import itertools
 import json
 import math
+import operator
 import re
 import struct
 from collections import Counter
@@ -328,6 +329,16 @@ def _base_under(bases: list[Glyph], lefts: list[float], m: Glyph) -> tuple[int, 
 
 def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     """One line: bases left to right, spaces from space glyphs or gaps, marks after their base."""
+    # Most lines of a table (a figure, a short name) have no space glyph and no gap wide enough
+    # for a space even at the smallest glyph's size and the tighter (non-digit) limit: their
+    # text is their characters, which C-speed maps tell without the loop below.
+    if not any(map(_SPACE_KEY, bases)) and (len(bases) < 2 or max(
+            map(operator.sub, map(_LEFT_KEY, itertools.islice(bases, 1, None)), map(_RIGHT_KEY, bases)))
+            <= 0.15 * min(map(_SIZE_KEY, bases))):
+        chars = list(map(_CH_KEY, bases))
+        for j, marks in attached.items():
+            chars[j] += "".join(marks)
+        return "".join(chars).strip()
     out: list[str] = []
     append = out.append
     prev_right = None
@@ -780,7 +791,7 @@ def page_grids(page) -> list[Grid]:
 _COMBINING = frozenset(COMBINING)
 _MARK_RANKS = {ch: mark_rank(ch) for ch in _COMBINING}
 # sort keys at C speed (a Python key function costs a call per glyph)
-_LEFT_KEY, _RIGHT_KEY, _SIZE_KEY, _MID_KEY = itemgetter(LEFT), itemgetter(RIGHT), itemgetter(SIZE), itemgetter(MID)
+_CH_KEY, _LEFT_KEY, _RIGHT_KEY, _SIZE_KEY, _MID_KEY, _SPACE_KEY = map(itemgetter, (CH, LEFT, RIGHT, SIZE, MID, SPACE))
 
 
 def _mid(g: Glyph) -> float:
@@ -819,32 +830,22 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     Called once per table cell (a budget page has hundreds, most of them one short line of
     figures with no marks), so the common case does no more than it must: sorts by C key
     functions, and the mark machinery only when there are marks."""
-    marks = [g for g in glyphs if g[CH] in _COMBINING]
-    if marks:
+    if not glyphs:
+        return []
+    if _COMBINING.isdisjoint(map(_CH_KEY, glyphs)):
+        marks: list[Glyph] = []
+        bases = list(glyphs)
+    else:
+        marks = [g for g in glyphs if g[CH] in _COMBINING]
         bases = [g for g in glyphs if g[CH] not in _COMBINING]
         if not bases:
             return []
-    elif glyphs:
-        bases = list(glyphs)
-    else:
-        return []
     # top to bottom; `reverse` keeps glyphs of equal height in their order, as a key of -y would
     bases.sort(key=_MID_KEY, reverse=True)
-    lines: list[list[Glyph]] = []
-    line: list[Glyph] = []
-    ref_y = ref_size = last_y = last_size = 0.0
-    for g in bases:
-        size, mid = g[SIZE], g[MID]
-        # a new line when the glyph is below both the line's first (highest) glyph and the one
-        # just before it: a tall glyph box (LibreOffice's `ำ` with its tone, 17 pt over 9 pt
-        # letters) starts the line higher than its letters, and is not a line of its own
-        if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
-                         and last_y - mid > 0.4 * (size if size < last_size else last_size)):
-            line = []
-            lines.append(line)
-            ref_y, ref_size = mid, size
-        line.append(g)
-        last_y, last_size = mid, size
+    if bases[0][MID] - bases[-1][MID] <= 0.4 * min(map(_SIZE_KEY, bases)):
+        lines = [bases]  # no glyph is below the first by the least of the fractions below: one line
+    else:
+        lines = _group_lines(bases)
     for line in lines:
         line.sort(key=_LEFT_KEY)
     mids = [sum(map(_MID_KEY, line)) / len(line) for line in lines]
@@ -860,6 +861,26 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     return result
 
 
+def _group_lines(bases: list[Glyph]) -> list[list[Glyph]]:
+    """Bases sorted top to bottom, cut into lines."""
+    lines: list[list[Glyph]] = []
+    line: list[Glyph] = []
+    ref_y = ref_size = last_y = last_size = 0.0
+    for g in bases:
+        size, mid = g[SIZE], g[MID]
+        # a new line when the glyph is below both the line's first (highest) glyph and the one
+        # just before it: a tall glyph box (LibreOffice's `ำ` with its tone, 17 pt over 9 pt
+        # letters) starts the line higher than its letters, and is not a line of its own
+        if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
+                         and last_y - mid > 0.4 * (size if size < last_size else last_size)):
+            line = []
+            lines.append(line)
+            ref_y, ref_size = mid, size
+        line.append(g)
+        last_y, last_size = mid, size
+    return lines
+
+
 def _attach_marks(lines: list[list[Glyph]], mids: list[float], sizes: list[float], marks: list[Glyph],
                   attached: list[dict[int, list[str]]]) -> None:
     """Each mark, in Unicode order, into `attached[line][base]`: the line whose base under it
@@ -869,22 +890,28 @@ def _attach_marks(lines: list[list[Glyph]], mids: list[float], sizes: list[float
     marks.sort(key=_mark_rank)
     n_lines = len(lines)
     for m in marks:
+        y = m[MID]
         if n_lines == 1:  # most table cells: no choice to make
-            candidates: list[int] = [0]
+            candidates: list[int] | tuple[int, ...] = (0,)
+        elif n_lines == 2:  # `_nearest_three` of two lines: the nearer first, a tie to the upper
+            candidates = (0, 1) if mids[0] - y <= y - mids[1] else (1, 0)
         else:
-            candidates = _nearest_three(mids, neg_mids, m[MID])
+            candidates = _nearest_three(mids, neg_mids, y)
         best_line = candidates[0]
         best_j, best_d = _base_under(lines[best_line], lefts[best_line], m)
-        best_d += abs(mids[best_line] - m[MID])
+        best_d += abs(mids[best_line] - y)
         if best_d == _INF:  # no Thai base near it: keep the mark at the line's start
             best_j = 0
         for i in candidates[1:]:
             # a mark's box may sit a little above or below its line (and LibreOffice's are tiny
             # and mirrored about the baseline), so lines are compared at their own height
-            if abs(mids[i] - m[MID]) > sizes[i]:
+            off = abs(mids[i] - y)
+            if off > sizes[i]:
                 break
+            if off >= best_d:  # its distance is at least this far: it cannot win
+                continue
             j, d = _base_under(lines[i], lefts[i], m)
-            d += abs(mids[i] - m[MID])
+            d += off
             if d < best_d:
                 best_line, best_j, best_d = i, j, d
         attached[best_line].setdefault(best_j, []).append(m[CH])
