@@ -329,16 +329,6 @@ def _base_under(bases: list[Glyph], lefts: list[float], m: Glyph) -> tuple[int, 
 
 def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     """One line: bases left to right, spaces from space glyphs or gaps, marks after their base."""
-    # Most lines of a table (a figure, a short name) have no space glyph and no gap wide enough
-    # for a space even at the smallest glyph's size and the tighter (non-digit) limit: their
-    # text is their characters, which C-speed maps tell without the loop below.
-    if not any(map(_SPACE_KEY, bases)) and (len(bases) < 2 or max(
-            map(operator.sub, map(_LEFT_KEY, itertools.islice(bases, 1, None)), map(_RIGHT_KEY, bases)))
-            <= 0.15 * min(map(_SIZE_KEY, bases))):
-        chars = list(map(_CH_KEY, bases))
-        for j, marks in attached.items():
-            chars[j] += "".join(marks)
-        return "".join(chars).strip()
     out: list[str] = []
     append = out.append
     prev_right = None
@@ -836,8 +826,9 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
         marks: list[Glyph] = []
         bases = list(glyphs)
     else:
-        marks = [g for g in glyphs if g[CH] in _COMBINING]
-        bases = [g for g in glyphs if g[CH] not in _COMBINING]
+        is_mark = list(map(_COMBINING.__contains__, map(_CH_KEY, glyphs)))
+        marks = list(itertools.compress(glyphs, is_mark))
+        bases = list(itertools.compress(glyphs, map(operator.not_, is_mark)))
         if not bases:
             return []
     # top to bottom; `reverse` keeps glyphs of equal height in their order, as a key of -y would
@@ -889,31 +880,33 @@ def _attach_marks(lines: list[list[Glyph]], mids: list[float], sizes: list[float
     neg_mids = [-y for y in mids]
     marks.sort(key=_mark_rank)
     n_lines = len(lines)
+    bisect_left = bisect.bisect_left
     for m in marks:
         y = m[MID]
-        if n_lines == 1:  # most table cells: no choice to make
-            candidates: list[int] | tuple[int, ...] = (0,)
-        elif n_lines == 2:  # `_nearest_three` of two lines: the nearer first, a tie to the upper
-            candidates = (0, 1) if mids[0] - y <= y - mids[1] else (1, 0)
-        else:
-            candidates = _nearest_three(mids, neg_mids, y)
-        best_line = candidates[0]
+        best_line = 0
+        if n_lines > 1:  # the nearest line (`_nearest_three`'s first; a tie goes to the upper)
+            hi = bisect_left(neg_mids, -y)
+            best_line = hi - 1 if hi >= n_lines or (hi > 0 and mids[hi - 1] - y <= y - mids[hi]) else hi
         best_j, best_d = _base_under(lines[best_line], lefts[best_line], m)
         best_d += abs(mids[best_line] - y)
         if best_d == _INF:  # no Thai base near it: keep the mark at the line's start
             best_j = 0
-        for i in candidates[1:]:
-            # a mark's box may sit a little above or below its line (and LibreOffice's are tiny
-            # and mirrored about the baseline), so lines are compared at their own height
-            off = abs(mids[i] - y)
-            if off > sizes[i]:
-                break
-            if off >= best_d:  # its distance is at least this far: it cannot win
-                continue
-            j, d = _base_under(lines[i], lefts[i], m)
-            d += off
-            if d < best_d:
-                best_line, best_j, best_d = i, j, d
+        # another line can win only when its height offset alone is less than this distance, and
+        # the lines next to the nearest are the nearest others (the rest are only further away)
+        if n_lines > 1 and ((best_line > 0 and abs(mids[best_line - 1] - y) < best_d)
+                            or (best_line + 1 < n_lines and abs(mids[best_line + 1] - y) < best_d)):
+            for i in _nearest_three(mids, neg_mids, y)[1:]:
+                # a mark's box may sit a little above or below its line (and LibreOffice's are tiny
+                # and mirrored about the baseline), so lines are compared at their own height
+                off = abs(mids[i] - y)
+                if off > sizes[i]:
+                    break
+                if off >= best_d:  # its distance is at least this far: it cannot win
+                    continue
+                j, d = _base_under(lines[i], lefts[i], m)
+                d += off
+                if d < best_d:
+                    best_line, best_j, best_d = i, j, d
         attached[best_line].setdefault(best_j, []).append(m[CH])
 
 
