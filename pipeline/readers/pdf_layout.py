@@ -660,7 +660,9 @@ class Grid:
         for r in range(n_rows):
             for c in range(n_cols):
                 box = spans.setdefault(find(r * n_cols + c), [r, c, r, c])
-                box[2], box[3] = max(box[2], r), max(box[3], c)
+                box[2] = r  # rows come in order: this one is the lowest yet
+                if c > box[3]:
+                    box[3] = c
         glyphs_of: dict[int, list[Glyph]] = {}
         for (r, c), gs in table.items():
             glyphs_of.setdefault(find(r * n_cols + c), []).extend(gs)
@@ -766,9 +768,11 @@ def page_grids(page) -> list[Grid]:
     refs = [ctypes.addressof(v) for v in (left, bottom, right, top)]
     get_obj, get_type, get_bounds = _page_object_calls()
     path_type = raw.FPDF_PAGEOBJ_PATH
-    for i in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = get_obj(handle, i)
-        if get_type(obj) != path_type or not get_bounds(obj, *refs):
+    n = raw.FPDFPage_CountObjects(page.raw)
+    objs = list(map(get_obj, itertools.repeat(handle, n), range(n)))
+    # the object types by `map` (no Python statement per object: most are text objects)
+    for obj in itertools.compress(objs, map(path_type.__eq__, map(get_type, objs))):
+        if not get_bounds(obj, *refs):
             continue
         w, h = right.value - left.value, top.value - bottom.value
         if h < 2.5 and w > 20:
