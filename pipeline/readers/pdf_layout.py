@@ -266,12 +266,14 @@ def _ink_box_height(glyphs: list[Glyph]) -> float | None:
     if not at:
         return None
     dots = sorted([glyphs[k][SIZE] for k in at])
-    letters = sorted([g[SIZE] for g in glyphs if g[CH].isalnum()])
-    if not letters:
-        return None
-    height = letters[len(letters) // 2]
-    if dots[len(dots) // 2] < 0.45 * height:
-        return height
+    dot = dots[len(dots) // 2]
+    # The letters' median height decides only when the full stops are below 0.45 of the tallest
+    # glyph (of any kind: at C speed); on most pages they are not, and the letters are not sorted out.
+    height = None
+    if dot < 0.45 * max(map(_SIZE_KEY, glyphs)):
+        height = _letter_height(glyphs)
+        if height is None or dot < 0.45 * height:
+            return height
     # Boxes from the baseline to the glyph's own top (fonts without ascent/descent, e.g. TLWG's
     # Garuda through LibreOffice): a full stop shares the bottom of the letter before it but is
     # shorter; in real loose boxes both are the font's ascent..descent, the same height.
@@ -283,7 +285,15 @@ def _ink_box_height(glyphs: list[Glyph]) -> float | None:
                 same += 1
             elif abs((g[MID] - g[SIZE] / 2) - (prev[MID] - prev[SIZE] / 2)) < 0.05:
                 shorter += 1
-    return height if shorter >= 2 and shorter > 2 * same else None
+    if shorter >= 2 and shorter > 2 * same:  # (so there are letters)
+        return _letter_height(glyphs) if height is None else height
+    return None
+
+
+def _letter_height(glyphs: list[Glyph]) -> float | None:
+    """The median size of the letters and digits (the upper one of an even count), if any."""
+    letters = sorted([g[SIZE] for g in glyphs if g[CH].isalnum()])
+    return letters[len(letters) // 2] if letters else None
 
 
 def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int], height: float) -> list[Glyph]:
