@@ -60,3 +60,21 @@ def test_chromium_span_ends_at_its_advance():
     assert "ที่กำหนด" in doc.text and "กำ หนด" not in doc.text and "ดำ เนิน" not in doc.text
     assert doc.text.count(" ") >= 0.9 * ref.count(" ")
     assert {q["method"] for q in doc.pages_quality} == {"clusters"}
+
+
+@pytest.mark.parametrize(("name", "right", "wrong"), [
+    ("gs-045.pdf", "อายุ", "อาย่"),
+    ("gs-002_1f4f99ff3787c05c.pdf", "ล้านบาท", "ลูาน"),
+])
+def test_ghostscript_marks_relabelled_by_where_they_are_drawn(name, right, wrong):
+    """Ghostscript's rebuilt ToUnicode map labels some mark variants as other marks (`ลูาน`,
+    `อาย่`); their ink sits on the other side of the line, and the words say which mark they are."""
+    doc = read_document(DATA / name)
+    assert right in doc.text and wrong not in doc.text
+    assert any("relabelled" in w for w in doc.warnings)
+
+
+def test_marks_drawn_where_their_labels_belong_are_left_alone():
+    for pdf in sorted(DATA.glob("*.pdf")):
+        if not pdf.name.startswith("gs-"):
+            assert not any("relabelled" in w for w in read_document(pdf).warnings), pdf.name
