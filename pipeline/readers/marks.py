@@ -79,6 +79,8 @@ def solve(glyphs: list, found: dict[tuple[str, float, float], str], known: dict[
     earlier pages, kept) plus those solved here; `read` lays glyphs out as text, `ood` measures it."""
     counts = Counter((label, side) for (label, _, _), side in found.items())
     mapping = {k: v for k, v in known.items() if k in counts}
+    if all(k in mapping for k in counts):
+        return mapping
     current = ood(normalize_text(read(relabel(glyphs, found, mapping))))
     for key, n in counts.most_common():
         if key in mapping or n < MIN_PER_LABEL:

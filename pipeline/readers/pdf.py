@@ -119,7 +119,8 @@ class _PageReader:
             q.verdict = pagecheck.assess(q)
             if glyphs and pagecheck.worth_second_reading(q):
                 lines, q = self._better(lines, q, lambda: self._reread(raw, textpage, page, grids, q, number, second))
-            if q.method == "text" and q.verdict != "garbage" and q.ood_share > marks.TRIGGER_OOD:
+            # once a document has mislabelled marks, each of its pages is checked for them
+            if q.method == "text" and q.verdict != "garbage" and (q.ood_share > marks.TRIGGER_OOD or self.mark_labels):
                 lines, q = self._relabel_marks(raw, textpage, glyphs, grids, lines, q, number)
         finally:
             textpage.close()
@@ -164,7 +165,8 @@ class _PageReader:
         from pipeline.readers.pdf_layout import page_lines
 
         found = marks.misplaced(raw, textpage.raw)
-        if len(found) < marks.MIN_MISPLACED:
+        known = any((label, side) in self.mark_labels for (label, _, _), side in found.items())
+        if len(found) < marks.MIN_MISPLACED and not known:
             return lines, q
         mapping = marks.solve(glyphs, found, self.mark_labels, lambda gs: "\n".join(page_lines(gs, grids)),
                               lambda text: pagecheck.ood_share(text, sample=10**9))
