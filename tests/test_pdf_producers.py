@@ -78,3 +78,13 @@ def test_marks_drawn_where_their_labels_belong_are_left_alone():
     for pdf in sorted(DATA.glob("*.pdf")):
         if not pdf.name.startswith("gs-"):
             assert not any("relabelled" in w for w in read_document(pdf).warnings), pdf.name
+
+
+def test_chromium_table_row_broken_over_pages():
+    """Chromium draws a row broken by a page with its column rules running to the margin and no
+    rule across; a page wholly inside the row has column rules only. The row is one cell."""
+    doc = read_document(DATA / "chromium-002_1f4f99ff3787c05c.pdf")
+    assert "3. ร้อยละของประชาชนกลุ่มเป้าหมาย" in doc.text
+    assert "พ.ศ. 2567 5. ระดับความสำเร็จ" in doc.text  # two numbers, no space glyph between them
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert any("ร้อยละของประชาชนกลุ่มเป้าหมาย" in doc.text[b.start:b.end] for b in tables)
