@@ -44,7 +44,7 @@ def resolve_inputs(items: list[str]) -> list[str]:
 
 def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch import discover
-    from pipeline.run import run_document
+    from pipeline.run import run_document_limited
 
     paths = discover(resolve_inputs(args.paths))
     if not paths:
@@ -52,9 +52,13 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     failed = 0
     t0 = time.perf_counter()
+    if args.doc_timeout > 0:  # the models load once, before any document's deadline runs
+        from pipeline.pool import warm_up
+
+        warm_up()
     out = sys.stdout
     for i, path in enumerate(paths, 1):
-        record = run_document(path, with_text=args.with_text, with_blocks=args.with_blocks)
+        record = run_document_limited(path, args.doc_timeout, with_text=args.with_text, with_blocks=args.with_blocks)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
         if record["status"] == "failed":
@@ -373,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="include the blocks read (headings, paragraphs, list items, tables with cells, form fields)")
     ex.add_argument("--quiet", action="store_true", help="no progress or warnings on stderr")
     ex.add_argument("--no-ocr", action="store_true", help="never OCR a page (scans are reported, not read)")
+    ex.add_argument("--doc-timeout", type=float, default=300.0, metavar="SECONDS",
+                    help="time one document may take before it fails and the next is read (default 300)")
     ex.set_defaults(func=_extract)
 
     def common(p: argparse.ArgumentParser, workers: bool = True) -> None:
