@@ -6,13 +6,18 @@ Every reader runs in its own worker process (this script with `--worker NAME`), 
 smallest file first, and the workers are timed alternately, run by run, so the ratios hold on a
 noisy shared machine. Each reader in its own process: in one shared process, the objects
 pdfplumber leaves behind made every full garbage collection during our reader's runs ~3× dearer
-(54 -> 160 ms a run, 372 pages) and our figure ~10 % lower than on its own. Prints medians with
-min–max; `--json` prints the figures as JSON too.
+(54 -> 160 ms a run, 372 pages) and our figure ~10 % lower than on its own.
+
+After its warm-up each worker freezes its heap (`gc.freeze()`), as the extraction workers do
+(`pipeline/warm.py`: they are forked from a warm, frozen fork server), so the cyclic GC does not
+walk the modules' objects on every full pass (~5 % of our reader's time); `--no-freeze` leaves
+the heap as it is. Prints medians with min–max; `--json` prints the figures as JSON too.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import statistics
 import subprocess
@@ -62,11 +67,14 @@ def page_counts(paths: list[Path]) -> list[int]:
     return [len(pdfium.PdfDocument(str(p))) for p in paths]
 
 
-def worker(name: str, paths: list[Path]) -> int:
+def worker(name: str, paths: list[Path], freeze: bool) -> int:
     """One reader, in a process of its own: each `run` line on stdin reads every file once and
     answers with the seconds it took (and, the first time, the text's Thai damage)."""
     read = READERS[name]
     read(min(paths, key=lambda p: page_counts([p])[0]))  # imports, dictionaries, caches
+    if freeze:
+        gc.collect()
+        gc.freeze()
     damage = None
     for line in sys.stdin:
         if line.strip() != "run":
@@ -82,9 +90,10 @@ def worker(name: str, paths: list[Path]) -> int:
     return 0
 
 
-def measure(paths: list[Path], runs: int, slow_runs: int) -> dict[str, dict[str, float]]:
+def measure(paths: list[Path], runs: int, slow_runs: int, freeze: bool = True) -> dict[str, dict[str, float]]:
     pages = sum(page_counts(paths))
-    workers = {name: subprocess.Popen([sys.executable, __file__, "--worker", name, *map(str, paths)],
+    flags = [] if freeze else ["--no-freeze"]
+    workers = {name: subprocess.Popen([sys.executable, __file__, "--worker", name, *flags, *map(str, paths)],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
                for name in READERS}
     times: dict[str, list[float]] = {name: [] for name in READERS}
@@ -127,13 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--slow-runs", type=int, default=3, help="runs of pdfplumber (slow)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--no-freeze", action="store_true", help="leave each worker's heap unfrozen")
     ap.add_argument("--worker", choices=list(READERS), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if not args.pdfs:
         ap.error("no PDFs (../shared/realpdf is missing)")
     if args.worker:
-        return worker(args.worker, args.pdfs)
-    figures = measure(args.pdfs, args.runs, min(args.slow_runs, args.runs))
+        return worker(args.worker, args.pdfs, not args.no_freeze)
+    figures = measure(args.pdfs, args.runs, min(args.slow_runs, args.runs), not args.no_freeze)
     print(f"{'reader':<30} {'pages/s':>8} {'min–max':>14} {'damage/1000':>12}")
     for name, f in figures.items():
         print(f"{name:<30} {f['pages_per_s']:>8.1f} {f['min']:>6.1f}–{f['max']:<7.1f} {f['damage_per_1000']:>12.2f}")
