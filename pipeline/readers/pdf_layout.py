@@ -174,8 +174,8 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
     get_box = _loose_char_box_untyped()
     unpack = _RECT.unpack_from
     glyphs: list[Glyph] = []
-    indices: list[int] = []  # each glyph's character index, for the rare second pass below
-    append, append_index = glyphs.append, indices.append
+    append = glyphs.append
+    skipped: list[int] = []  # characters that are not glyphs (the rest give the glyphs' indices)
     unmapped, recovered = lone, 0  # a lone surrogate half counts as a glyph without a mapping
     for i, ch in enumerate(text):
         if ch in _PLAIN:  # Thai, ASCII, typographic punctuation: the fast path
@@ -183,7 +183,6 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
             left, top, right, bottom = unpack(rect)
             height = top - bottom
             append((ch, left, right, height if height > 1.0 else 1.0, (top + bottom) / 2, False))
-            append_index(i)
             continue
         explicit = False
         if ch == " ":
@@ -191,6 +190,7 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
             if text[i + 1:i + 2] == "\u0e32" and _inked_above(raw, textpage, i):
                 ch, explicit = "\u0e4d", False  # Word's SARA AM: its NIKHAHIT glyph mapped to a space
         elif ch in "\r\n\x00\ufffe\uffff":
+            skipped.append(i)
             continue
         elif "\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ":
             # Outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping.
@@ -198,17 +198,19 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
                 unmapped += 1
                 fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
                 if fixed is None:
+                    skipped.append(i)
                     continue
                 ch = fixed
                 recovered += known
         get_box(handle, i, rect)
         left, top, right, bottom = unpack(rect)
         if explicit and top == bottom:
+            skipped.append(i)
             continue  # a space pdfium generated between words, not a glyph of the file
         append((ch, left, right, top - bottom if top - bottom > 1.0 else 1.0, (top + bottom) / 2, explicit))
-        append_index(i)
     height = _ink_box_height(glyphs)
     if height is not None:
+        indices = sorted(set(range(n)).difference(skipped))  # each glyph's character index
         glyphs = _on_baselines(handle.value, glyphs, indices, height)
     return glyphs, unmapped, recovered
 
@@ -324,7 +326,8 @@ def _base_under(bases: list[Glyph], lefts: list[float], m: Glyph) -> tuple[int, 
     m_left, m_right = m[LEFT], m[RIGHT]
     k = bisect.bisect_right(lefts, m_right) - 1
     best, best_d = (k if k > 0 else 0), _INF
-    for j in range(k - 2 if k > 2 else 0, min(k + 2, len(bases))):
+    n = len(bases)
+    for j in range(k - 2 if k > 2 else 0, k + 2 if k + 2 < n else n):
         b = bases[j]
         if not ("\u0e01" <= b[CH] <= "\u0e4f"):
             continue
