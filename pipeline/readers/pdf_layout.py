@@ -347,6 +347,7 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     prev_right = None
     prev_ch = ""
     after_space = True  # nothing yet, or the text so far ends with a space
+    marked = bool(attached)
     for j, (ch, left, right, size, _mid, space) in enumerate(bases):
         if space:
             if not after_space:
@@ -358,14 +359,14 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
             gap = left - prev_right
             # digits of one number may come from two fonts ("1๔": an Arabic 1, a Thai ๔) whose
             # boxes leave a gap; with no space glyph between them, only a wide gap splits them
-            limit = 0.5 if (ch in _DIGIT_CHARS and prev_ch in _DIGIT_CHARS) else 0.15
-            if gap > limit * size:
+            # (the digits' limit is looked up only past the tighter one, which most gaps are not)
+            if gap > 0.15 * size and (gap > 0.5 * size or not (ch in _DIGIT_CHARS and prev_ch in _DIGIT_CHARS)):
                 # a gap wider than a letter is a column gap: two spaces keep the cells apart
                 append("  " if gap > 0.8 * size else " ")
         append(ch)
         prev_ch = ch
         after_space = ch == " "
-        if j in attached:
+        if marked and j in attached:
             out.extend(attached[j])
             after_space = False
         prev_right = right
