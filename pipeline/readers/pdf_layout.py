@@ -825,6 +825,7 @@ def page_grids(page) -> list[Grid]:
 
 
 _COMBINING = frozenset(COMBINING)
+_NO_MARKS: dict[int, list[str]] = {}  # the marks of every line without any (shared: only ever read)
 _MARK_RANKS = {ch: mark_rank(ch) for ch in _COMBINING}
 # sort keys at C speed (a Python key function costs a call per glyph)
 _CH_KEY, _LEFT_KEY, _RIGHT_KEY, _SIZE_KEY, _MID_KEY, _SPACE_KEY = map(itemgetter, (CH, LEFT, RIGHT, SIZE, MID, SPACE))
@@ -885,11 +886,17 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
         lines = _group_lines(bases)
     for line in lines:
         line.sort(key=_LEFT_KEY)
-    mids = [sum(map(_MID_KEY, line)) / len(line) for line in lines]
-    sizes = [max(map(_SIZE_KEY, line)) for line in lines]
-    attached: list[dict[int, list[str]]] = [{} for _ in lines]
+    if len(lines) == 1:  # (a comprehension is a function call: it counts on 16k one-line cells)
+        line = lines[0]
+        mids, sizes = [sum(map(_MID_KEY, line)) / len(line)], [max(map(_SIZE_KEY, line))]
+    else:
+        mids = [sum(map(_MID_KEY, line)) / len(line) for line in lines]
+        sizes = [max(map(_SIZE_KEY, line)) for line in lines]
     if marks:
+        attached: list[dict[int, list[str]]] = [{} for _ in lines]
         _attach_marks(lines, mids, sizes, marks, attached)
+    else:
+        attached = [_NO_MARKS] * len(lines)
     result = []
     for line, att, y, size in zip(lines, attached, mids, sizes, strict=True):
         text = _line_text(line, att)
