@@ -215,3 +215,74 @@ def test_drawn_box_ticked_by_a_line() -> None:
     body = build([box + tick + text(f"   {ACHIEVED}"), other + text(f"   {NOT_ACHIEVED}")])
     assert _tick_lines(body) == [f"☑   {ACHIEVED}", f"☐   {NOT_ACHIEVED}"]
     assert stated(body) == ["achieved"]
+
+
+# --- form fields read from the blocks ----------------------------------------------------------------
+_FORM = [("1. หน่วยงานสนับสนุน", ["กระทรวงแรงงาน กระทรวงมหาดไทย"]),
+         ("2. หน่วยงานที่รับผิดชอบ", ["สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดสตูล"]),
+         ("3. ตัวชี้วัด", ["ร้อยละของผู้เข้ารับการอบรมที่มีความรู้", "ความเข้าใจเรื่องการป้องกันการค้ามนุษย์เพิ่มขึ้น"]),
+         ("4. ค่าเป้าหมาย", ["ร้อยละ 80"]),
+         ("5. ผลการดำเนินงาน", ["ร้อยละ 85"]),
+         ("6. สถานะ", ["☑ บรรลุค่าเป้าหมาย  ☐ ไม่บรรลุค่าเป้าหมาย"]),
+         ("7. ห้วงการรายงาน", ["ไตรมาสที่ 2", "(1 มกราคม 2567 - 31 มีนาคม 2567)"])]
+_NAME = "ร้อยละของผู้เข้ารับการอบรมที่มีความรู้ ความเข้าใจเรื่องการป้องกันการค้ามนุษย์เพิ่มขึ้น"
+
+
+def _form_docx(path) -> None:
+    """A label cell | value cell form; the status is a row of content-control check boxes."""
+    d = docx.Document()
+    d.add_paragraph("แบบรายงานผลการดำเนินงานตามตัวชี้วัด")
+    table = d.add_table(rows=len(_FORM), cols=2)
+    for row, (label, lines) in zip(table.rows, _FORM, strict=True):
+        row.cells[0].text = label
+        value = row.cells[1]
+        if label.startswith("6."):
+            value.paragraphs[0]._p.extend(runs(content_control(True) + text(" บรรลุค่าเป้าหมาย  ")
+                                               + content_control(False) + text(" ไม่บรรลุค่าเป้าหมาย")))
+            continue
+        value.text = lines[0]
+        for line in lines[1:]:
+            value.add_paragraph(line)
+    d.save(path)
+
+
+def _form_html(path) -> None:
+    rows = "".join(f"<tr><td>{label}</td><td>{'<br>'.join(lines)}</td></tr>" for label, lines in _FORM)
+    path.write_text(f"<html><body><p>แบบรายงานผลการดำเนินงานตามตัวชี้วัด</p><table>{rows}</table></body></html>",
+                    encoding="utf-8")
+
+
+@pytest.mark.parametrize("make", [_form_docx, _form_html], ids=["docx", "html"])
+def test_form_fields_give_agency_indicator_and_period(tmp_path, make) -> None:
+    """The agency is the responsible agency's field (not หน่วยงานสนับสนุน, the supporting ones,
+    which a line rule took for it); the indicator's name is its whole value cell (wrapped over two
+    lines) with the target, result and status of the fields below it; the period's range is on the
+    second line of its value cell."""
+    from pipeline.readers import read_document
+    from pipeline.run import build_record
+
+    path = tmp_path / f"form.{make.__name__[-4:]}"
+    make(path)
+    record = build_record(read_document(path))
+    assert record["agency"] == "สำนักงานพัฒนาสังคมและความมั่นคงของมนุษย์จังหวัดสตูล"
+    kpis = [(i["name"], i["target"], i["result"], i["outcome"]) for i in record["indicators"]]
+    assert kpis == [(_NAME, "ร้อยละ 80", "ร้อยละ 85", "achieved")]
+    period = record["period"]
+    assert (period["label"], period["start"], period["end"]) == ("ไตรมาสที่ 2", "2024-01-01", "2024-03-31")
+    assert record["fiscal_year"] == 2567
+
+
+def test_supporting_agencies_field_is_not_the_agency(tmp_path) -> None:
+    """A plan's `หน่วยงานสนับสนุน :` field lists the supporting agencies; with no responsible
+    agency's field, the line rule once read `สนับสนุน : กระทรวง…` as the agency."""
+    from pipeline.readers import read_document
+    from pipeline.run import build_record
+
+    path = tmp_path / "plan.docx"
+    d = docx.Document()
+    d.add_paragraph("แผนปฏิบัติการป้องกันและปราบปรามการค้ามนุษย์ จังหวัดสตูล")
+    d.add_paragraph("เจ้าภาพหลัก : กระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์")
+    d.add_paragraph("หน่วยงานสนับสนุน : กระทรวงการต่างประเทศ กระทรวงแรงงาน")
+    d.save(path)
+    record = build_record(read_document(path))
+    assert record["agency"] is None or "สนับสนุน" not in record["agency"]
