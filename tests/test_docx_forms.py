@@ -213,8 +213,49 @@ def test_drawn_box_ticked_by_a_line() -> None:
     other = dml_shape(0, 3, "rect", w=12, h=12)
     tick = vml_line(2, 4, width=12, height=10)
     body = build([box + tick + text(f"   {ACHIEVED}"), other + text(f"   {NOT_ACHIEVED}")])
-    assert _tick_lines(body) == [f"☑   {ACHIEVED}", f"☐   {NOT_ACHIEVED}"]
+    assert _tick_lines(body) == [f"☑ {ACHIEVED}", f"☐ {NOT_ACHIEVED}"]
     assert stated(body) == ["achieved"]
+
+
+# Options side by side on one line, as TH SarabunPSK sets them at 16 pt (Laksaman has its metrics):
+# the label, two spaces, box 1 at 120.2 pt, บรรลุค่าเป้าหมาย, five spaces, box 2 at 276.9 pt.
+_ONE_LINE = ("ผลการดำเนินงาน  ", " บรรลุค่าเป้าหมาย     ", " ไม่บรรลุค่าเป้าหมาย")
+_BOX_X = (120.2, 276.9)
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_tick_over_one_of_two_boxes_on_a_line(which: int) -> None:
+    label, first, second = _ONE_LINE
+    box = sym("Wingdings", "F0A8")
+    tick = vml_line(_BOX_X[which] + 2, 1, width=14, height=12)
+    body = build([tick + text(label) + box + text(first) + box + text(second)])
+    assert stated(body) == ["not_achieved" if which else "achieved"], body
+    assert body.count("☑") == 1
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_drawn_boxes_side_by_side(which: int) -> None:
+    """Two boxes drawn as shapes, both anchored at the paragraph's start, stand before the option
+    at their place; the one with a ✓ inside is the ticked one."""
+    label, first, second = _ONE_LINE
+    boxes = "".join(dml_shape(x, 3, "rect", w=13, h=13, inner="✓" if k == which else "")
+                    for k, x in enumerate(_BOX_X))
+    body = build([boxes + text(label + "   " + first.strip() + "          " + second.strip())])
+    words = body.split()
+    assert words[words.index("บรรลุค่าเป้าหมาย") - 1] == ("☑" if which == 0 else "☐"), body
+    assert words[words.index("ไม่บรรลุค่าเป้าหมาย") - 1] == ("☑" if which == 1 else "☐"), body
+    assert stated(body) == ["not_achieved" if which else "achieved"]
+
+
+def test_shape_with_a_vml_fallback_is_read_once() -> None:
+    """Word 2010 and later write a shape twice: DrawingML in mc:Choice, VML in mc:Fallback."""
+    dml = dml_shape(6.0, 2, "line")
+    inner = dml[len("<w:r>"):-len("</w:r>")]
+    both = (f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{inner}</mc:Choice><mc:Fallback>'
+            f'{vml_line(7.8, 24)[len("<w:r>"):-len("</w:r>")]}</mc:Fallback></mc:AlternateContent></w:r>')
+    first_p, second_p = options(BOX, BOX)
+    body = build([both + first_p, second_p])
+    assert _tick_lines(body) == [f"☑ {ACHIEVED}", f"○ {NOT_ACHIEVED}"]   # the Choice's place, not the Fallback's
 
 
 # --- form fields read from the blocks ----------------------------------------------------------------

@@ -26,6 +26,8 @@ its box, at its anchor; a tick shape as nothing; a box glyph under a tick as ☑
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -47,6 +49,8 @@ _SYMBOL_BOXES: dict[str, dict[int, str]] = {
                     0x98: "●"},
 }
 _EMPTY_BOXES = frozenset("☐□○◯▢❑❏◻❍⚪")
+_MARKS = "".join(map(chr, [0x0E31, *range(0x0E34, 0x0E3B), *range(0x0E47, 0x0E4F)]))   # no width of their own
+_OTHER_SYMBOL = "\ufffc"   # a symbol-font character that is no box: a place in the layout only
 _TICK_TEXT = re.compile(r"\s*[✓✔√✗✘×xX/☑☒]{1,2}\s*")
 
 _W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -61,6 +65,7 @@ _P, _T, _SYM, _TAB, _TBL, _TR, _TC, _SDT, _SDT_CONTENT, _TXBX, _PICT, _DRAWING, 
     qn(t) for t in ("w:p", "w:t", "w:sym", "w:tab", "w:tbl", "w:tr", "w:tc", "w:sdt", "w:sdtContent",
                     "w:txbxContent", "w:pict", "w:drawing", "w:fldChar", "w:rPr", "w:rFonts"))
 _VAL = qn("w:val")
+_Q_PPR, _Q_SPACING, _Q_SZ, _Q_PSTYLE, _Q_IND = (qn(t) for t in ("w:pPr", "w:spacing", "w:sz", "w:pStyle", "w:ind"))
 _FALLBACK, _CHOICE = f"{{{_MC}}}Fallback", f"{{{_MC}}}Choice"
 
 EMU_PER_PT, TWIPS_PER_PT = 12700, 20
@@ -144,7 +149,7 @@ class _Styles:
                                        defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"))
             self.defaults.size = self.defaults.size or 10.0
         for st in styles_el.findall(qn("w:style")):
-            s = _own_style(st.find(qn("w:pPr")), st.find(qn("w:rPr")))
+            s = _own_style(st.find(_Q_PPR), st.find(qn("w:rPr")))
             based = st.find(qn("w:basedOn"))
             s.based_on = based.get(_VAL) if based is not None else None
             self.by_id[st.get(qn("w:styleId"), "")] = s
@@ -161,10 +166,10 @@ class _Styles:
 
 def _own_style(ppr, rpr) -> _Style:
     s = _Style()
-    sp = ppr.find(qn("w:spacing")) if ppr is not None else None
+    sp = ppr.find(_Q_SPACING) if ppr is not None else None
     if sp is not None:
         s.spacing = {k.split("}")[-1]: v for k, v in sp.attrib.items()}
-    sz = rpr.find(qn("w:sz")) if rpr is not None else None
+    sz = rpr.find(_Q_SZ) if rpr is not None else None
     if sz is not None and (v := sz.get(_VAL, "")).isdigit():
         s.size = int(v) / 2
     return s
@@ -188,19 +193,21 @@ class _Para:
     x: float          # left of its column (cell text area or body)
     width: float
     top: float        # top of its first line
+    bottom: float     # below its last line
     line_h: float
     size: float
-    glyphs: list[_Glyph]
+    indent: tuple[float, float]              # left indent, first-line indent
+    glyphs: list[_Glyph] | None = None       # placed when a shape is near (layout.glyphs)
 
 
 def _letter_width(ch: str, size: float) -> float:
     if is_combining(ch) or ch in "\u200b\u200c\u200d":
         return 0.0
     if ch == " ":
-        return 0.25 * size
+        return 0.3 * size
     if ch in _EMPTY_BOXES or ord(ch) > 0x2000:
         return 0.9 * size
-    return 0.5 * size
+    return 0.52 * size if "\u0e00" <= ch <= "\u0e7f" else 0.5 * size
 
 
 def _twips(el, attr: str, default: float = 0.0) -> float:
@@ -218,6 +225,9 @@ class _Layout:
         self.styles = styles
         self.paras: dict[object, _Para] = {}
         self.order: list[_Para] = []   # as laid out, so a cell's paragraphs are a slice
+        self._by_top: list[_Para] | None = None
+        self._tops: list[float] = []
+        self._tallest = 0.0
         sect = body.find(qn("w:sectPr"))
         size = sect.find(qn("w:pgSz")) if sect is not None else None
         mar = sect.find(qn("w:pgMar")) if sect is not None else None
@@ -237,15 +247,15 @@ class _Layout:
     def _props(self, p, table_style: str | None) -> tuple[dict[str, str], float]:
         """Spacing attributes and font size: direct, then the paragraph style chain, the table
         style, the default paragraph style, the document defaults."""
-        ppr = p.find(qn("w:pPr"))
+        ppr = p.find(_Q_PPR)
         own = _own_style(ppr, ppr.find(_RPR) if ppr is not None else None)
-        pstyle = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        pstyle = ppr.find(_Q_PSTYLE) if ppr is not None else None
         chain = [own, *self.styles.chain(pstyle.get(_VAL) if pstyle is not None else self.styles.default_para),
                  *self.styles.chain(table_style), self.styles.defaults]
         spacing: dict[str, str] = {}
         for s in reversed(chain):
             spacing.update(s.spacing)
-        sizes = [int(v) / 2 for r in p.iter(qn("w:sz")) if (v := r.get(_VAL, "")).isdigit()]
+        sizes = [int(v) / 2 for r in p.iter(_Q_SZ) if (v := r.get(_VAL, "")).isdigit()]
         size = max(sizes) if sizes else next((s.size for s in chain if s.size), 10.0)
         return spacing, size
 
@@ -263,30 +273,52 @@ class _Layout:
                 line_h = max(natural, int(line) / TWIPS_PER_PT)
         before = int(spacing["before"]) / TWIPS_PER_PT if spacing.get("before", "").isdigit() else 0.0
         after = int(spacing["after"]) / TWIPS_PER_PT if spacing.get("after", "").isdigit() else 0.0
-        ppr = p.find(qn("w:pPr"))
-        ind = ppr.find(qn("w:ind")) if ppr is not None else None
+        ppr = p.find(_Q_PPR)
+        ind = ppr.find(_Q_IND) if ppr is not None else None
         left = _twips(ind, "w:left", _twips(ind, "w:start"))
         first = _twips(ind, "w:firstLine") - _twips(ind, "w:hanging")
         top = y + before
-        glyphs: list[_Glyph] = []
-        col_w = max(width - left, size)
-        pos = left + first
-        line_no = 0
-        for el, index, ch, w in self._items(p, size):
-            if ch == "\t":
-                w = 36.0 - (pos % 36.0)
-            if pos + w > left + col_w and pos > left:
-                line_no, pos = line_no + 1, left
-            glyphs.append(_Glyph(el, index, ch, x + pos, top + line_no * line_h, w, line_h))
-            pos += w
-        self.paras[p] = para = _Para(p, x, width, top, line_h, size, glyphs)
+        # the number of lines from the text's estimated width (each letter placed only near a shape)
+        text = "".join(t.text or "" for t in p.iter(_T))
+        spaces, marks = text.count(" "), sum(map(text.count, _MARKS))
+        width_est = size * (0.52 * (len(text) - spaces - marks) + 0.3 * spaces + 0.9 * len(p.findall(f".//{_SYM}")))
+        lines = max(1, math.ceil((width_est + first) / max(width - left, size)))
+        bottom = top + lines * line_h
+        para = _Para(p, x, width, top, bottom, line_h, size, (left, first))
+        self.paras[p] = para
         self.order.append(para)
-        return top + (line_no + 1) * line_h + after
+        return bottom + after
+
+    def glyphs(self, para: _Para) -> list[_Glyph]:
+        """The paragraph's letters placed on its lines (wrapped by their estimated widths)."""
+        if para.glyphs is None:
+            left, first = para.indent
+            col_w = max(para.width - left, para.size)
+            pos, line_no, para.glyphs = left + first, 0, []
+            for el, index, ch, w in self._items(para.el, para.size):
+                if ch == "\t":
+                    w = 36.0 - (pos % 36.0)
+                if pos + w > left + col_w and pos > left:
+                    line_no, pos = line_no + 1, left
+                para.glyphs.append(_Glyph(el, index, ch, para.x + pos, para.top + line_no * para.line_h, w,
+                                          para.line_h))
+                pos += w
+        return para.glyphs
+
+    def near(self, top: float, bottom: float) -> list[_Para]:
+        """Paragraphs with a line between `top` and `bottom`."""
+        if self._by_top is None:
+            self._by_top = sorted(self.order, key=lambda p: p.top)
+            self._tops = [p.top for p in self._by_top]
+            self._tallest = max((p.bottom - p.top for p in self.order), default=0.0)
+        hi = bisect.bisect_right(self._tops, bottom)
+        lo = bisect.bisect_left(self._tops, top - self._tallest)
+        return [p for p in self._by_top[lo:hi] if p.bottom > top]
 
     def _items(self, p, size: float) -> Iterator[tuple[object, int, str, float]]:
         """(element, index, character, width) of the paragraph's own text in order (text boxes,
         deleted text and markup-compatibility fallbacks are not its text)."""
-        stack = [c for c in reversed(p) if c.tag != qn("w:pPr")]
+        stack = [c for c in reversed(p) if c.tag != _Q_PPR]
         while stack:
             node = stack.pop()
             if node.tag in (_TXBX, _FALLBACK, qn("w:delText")):
@@ -297,7 +329,7 @@ class _Layout:
                     yield node, i, ch, _letter_width(ch, size)
                 continue
             if node.tag == _SYM:
-                yield node, 0, sym_text(node) or "□", 0.9 * size
+                yield node, 0, sym_text(node) or _OTHER_SYMBOL, 0.9 * size
                 continue
             if node.tag == _TAB:
                 yield node, 0, "\t", 0.0
@@ -338,8 +370,7 @@ class _Layout:
                 shift = {"center": (row_h - h) / 2, "bottom": row_h - h}.get(valign, 0.0)
                 for para in paras if shift > 0 else []:
                     para.top += shift
-                    for g in para.glyphs:
-                        g.y += shift
+                    para.bottom += shift
             y += row_h
         return y
 
@@ -480,26 +511,32 @@ def _drawing_shape(drawing, anchor: _Para, run_x: float) -> _Shape | None:
                   filled and kind == "box", x, y, w, h)
 
 
-def _shapes(layout: _Layout) -> Iterator[_Shape]:
+def _run_x(layout: _Layout, para: _Para, node) -> float:
+    """Where the run holding a shape stands: after the last letter written before it."""
+    x = para.x + para.indent[0] + para.indent[1]
+    x_of = {id(g.el): g.x + g.w for g in layout.glyphs(para)}
+    for el in para.el.iter(_T, _SYM, _PICT, _DRAWING):
+        if el is node:
+            break
+        x = x_of.get(id(el), x)
+    return x
+
+
+def _shapes(layout: _Layout, body) -> Iterator[_Shape]:
     """Every tick-like or box-like shape of the main text, with its place."""
-    for para in layout.paras.values():
-        x_of = {}
-        for g in para.glyphs:
-            x_of.setdefault(id(g.el), g.x)
-        run_x = para.x
-        for node in para.el.iter(_PICT, _DRAWING, _T):
-            if node.tag == _T:
-                run_x = x_of.get(id(node), run_x)
-                continue
-            if any(a.tag in (_FALLBACK, _TXBX) for a in node.iterancestors()) or \
-                    next(node.iterancestors(_P), None) is not para.el:
-                continue
-            shape = _vml_shape(node, para, run_x) if node.tag == _PICT else _drawing_shape(node, para, run_x)
-            if shape is not None:
-                choice = next(node.iterancestors(_CHOICE), None)
-                if choice is not None:
-                    shape.el = choice.getparent()   # the whole mc:AlternateContent stands for it
-                yield shape
+    for node in body.iter(_PICT, _DRAWING):
+        if any(a.tag in (_FALLBACK, _TXBX) for a in node.iterancestors()):
+            continue
+        para = layout.paras.get(next(node.iterancestors(_P), None))
+        if para is None:
+            continue
+        run_x = _run_x(layout, para, node)
+        shape = _vml_shape(node, para, run_x) if node.tag == _PICT else _drawing_shape(node, para, run_x)
+        if shape is not None:
+            choice = next(node.iterancestors(_CHOICE), None)
+            if choice is not None:
+                shape.el = choice.getparent()   # the whole mc:AlternateContent stands for it
+            yield shape
 
 
 def _overlap(g: _Glyph, s: _Shape) -> float:
@@ -509,46 +546,89 @@ def _overlap(g: _Glyph, s: _Shape) -> float:
     return dx * dy if dx > 0 and dy > 0 else 0.0
 
 
-def _mark_shapes(layout: _Layout) -> None:
-    shapes = list(_shapes(layout))
-    boxes = [g for p in layout.paras.values() for g in p.glyphs if g.char in _EMPTY_BOXES]
-    drawn: dict[int, _Shape] = {}
-    for s in shapes:
-        if s.kind == "box":
-            s.el.set(RENDER, TICKED if s.ticked else FILLED if s.filled else EMPTY)
-            if s.x is not None and s.y is not None:
-                g = _Glyph(s.el, 0, EMPTY, s.x, s.y, s.w, s.h)
-                boxes.append(g)
-                drawn[id(g)] = s
-    edits: dict[int, tuple[object, dict[int, str]]] = {}
-    for s in shapes:
-        if s.kind != "tick":
-            continue
+def _covered(boxes: list[_Glyph], s: _Shape) -> _Glyph | None:
+    """The box a tick shape is drawn over: the one it covers most; else, the letter widths being
+    estimates, the nearest box on a line it crosses, within two box widths."""
+    assert s.x is not None and s.y is not None
+    best = max(boxes, key=lambda g: _overlap(g, s), default=None)
+    if best is not None and _overlap(best, s) > 0:
+        return best
+    middle = s.x + s.w / 2
+    near = [(abs(g.x + g.w / 2 - middle), g) for g in boxes
+            if g.y < s.y + max(s.h, 1.0) and s.y < g.y + g.h and abs(g.x + g.w / 2 - middle) <= 2 * g.w + s.w / 2]
+    return min(near, key=lambda d: d[0])[1] if near else None
+
+
+def _insertion(layout: _Layout, box: _Glyph) -> _Glyph | None:
+    """The letter a drawn box stands before: the first letter of the word whose start is nearest
+    the box's right edge, on the line the box's middle is at (within three letters' width)."""
+    middle, right = box.y + box.h / 2, box.x + box.w
+    best: tuple[float, _Glyph] | None = None
+    for para in layout.near(middle, middle):
+        glyphs = layout.glyphs(para)
+        for k, g in enumerate(glyphs):
+            starts_word = k == 0 or glyphs[k - 1].char.isspace() or glyphs[k - 1].y != g.y
+            if g.char.isspace() or not starts_word or not g.y <= middle < g.y + g.h or g.el.tag not in (_T, _SYM):
+                continue
+            d = abs(g.x - right)
+            if d <= 3 * para.size and (best is None or d < best[0]):
+                best = (d, g)
+    return best[1] if best else None
+
+
+def _boxes_near(layout: _Layout, s: _Shape) -> list[_Glyph]:
+    assert s.y is not None
+    reach = 2 * max(s.h, 12.0)   # a line or two around the shape
+    return [g for p in layout.near(s.y - reach, s.y + s.h + reach) for g in layout.glyphs(p) if g.char in _EMPTY_BOXES]
+
+
+def _mark_shapes(layout: _Layout, body) -> None:
+    """Drawn boxes written where they stand in the text, and each tick shape's box ticked."""
+    shapes = list(_shapes(layout, body))
+    drawn: list[tuple[_Shape, _Glyph]] = []
+    for s in (s for s in shapes if s.kind == "box"):
+        g = _Glyph(s.el, 0, TICKED if s.ticked else FILLED if s.filled else EMPTY, s.x or 0.0, s.y or 0.0, s.w, s.h)
+        drawn.append((s, g))
+    changed: set[int] = set()   # elements whose text changes: a box ticked, a drawn box before a letter
+    for s in (s for s in shapes if s.kind == "tick"):
         s.el.set(RENDER, "")   # its ✓ text is the tick, not text of the document
-        if s.x is None or s.y is None or not boxes:
+        if s.x is None or s.y is None:
             continue
-        best = max(boxes, key=lambda g: _overlap(g, s))
-        if _overlap(best, s) <= 0:
-            continue
-        if id(best) in drawn:
-            best.el.set(RENDER, TICKED)
-        elif best.el.tag == _SYM:
-            best.el.set(RENDER, TICKED)
-        else:
-            edits.setdefault(id(best.el), (best.el, {}))[1][best.index] = TICKED
-    for t, changes in edits.values():
-        text = list(symbol_run_text(t, t.text or ""))
-        for i, ch in changes.items():
-            text[i] = ch
-        t.set(RENDER, "".join(text))
+        boxes = [*_boxes_near(layout, s), *(g for d, g in drawn if g.char == EMPTY and d.x is not None)]
+        if (box := _covered(boxes, s)) is not None:
+            box.char = TICKED
+            changed.add(id(box.el))
+    before: dict[int, list[str]] = {}   # glyph → drawn boxes written before it
+    for s, g in drawn:
+        at = _insertion(layout, g) if s.x is not None and s.y is not None else None
+        s.el.set(RENDER, "" if at is not None else g.char)
+        if at is not None:
+            before.setdefault(id(at), []).append(g.char + " ")
+            changed.add(id(at.el))
+    rendered: dict[int, tuple[object, list[str]]] = {}
+    for para in layout.order:
+        for g in para.glyphs or []:
+            if id(g.el) in changed:
+                rendered.setdefault(id(g.el), (g.el, []))[1].append(
+                    "".join(before.get(id(g), [])) + ("" if g.char == _OTHER_SYMBOL else g.char))
+    for el, parts in rendered.values():
+        el.set(RENDER, "".join(parts))
+
+
+# shapes that may be ticks or boxes (a picture is neither): without one, no layout is needed
+_SHAPE_TAGS = (*(f"{{{_V}}}{n}" for n in ("line", "polyline", "rect", "roundrect", "curve")), f"{{{_WPS}}}wsp")
+
+
+def _has_shapes(body) -> bool:
+    if next(body.iter(*_SHAPE_TAGS), None) is not None:
+        return True
+    return any(s.find(f"{{{_V}}}imagedata") is None for s in body.iter(f"{{{_V}}}shape"))
 
 
 def mark_ticks(body, styles_el) -> None:
     """Check boxes (content controls, form fields) and shapes that draw or tick boxes, marked on
     the tree for the text walker: see RENDER."""
     _mark_controls(body)
-    if next(body.iter(_PICT, _DRAWING), None) is None:
-        return
-    layout = _Layout(body, _Styles(styles_el))
-    _mark_shapes(layout)
+    if _has_shapes(body):
+        _mark_shapes(_Layout(body, _Styles(styles_el)), body)
 
