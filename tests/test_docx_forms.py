@@ -140,7 +140,7 @@ BOX = sym("Wingdings 2", "F081")   # an empty option mark (the form ticks it wit
 
 
 def _tick_lines(body: str) -> list[str]:
-    return [line.strip(" |") for line in body.splitlines() if "☑" in line or "○" in line or "☐" in line]
+    return [line.strip(" |") for line in body.splitlines() if any(b in line for b in "☑○☐■")]
 
 
 @pytest.mark.parametrize("second", [False, True], ids=["first-option", "second-option"])
@@ -327,3 +327,36 @@ def test_supporting_agencies_field_is_not_the_agency(tmp_path) -> None:
     d.save(path)
     record = build_record(read_document(path))
     assert record["agency"] is None or "สนับสนุน" not in record["agency"]
+
+
+def test_tick_drawn_as_a_group_of_two_strokes() -> None:
+    """A ✓ drawn with two lines grouped: the group's place and size count (its lines' coordinates
+    are in the group's own units)."""
+    group = ('<w:r><w:pict><v:group style="position:absolute;margin-left:2pt;margin-top:24pt;width:14pt;'
+             'height:12pt;z-index:1" coordorigin="0,0" coordsize="1400,1200">'
+             '<v:line from="0,600" to="500,1200"/><v:line from="500,1200" to="1400,0"/></v:group></w:pict></w:r>')
+    first_p, second_p = options(BOX, BOX)
+    body = build([group + first_p, second_p])
+    assert _tick_lines(body) == [f"○ {ACHIEVED}", f"☑ {NOT_ACHIEVED}"]
+
+
+def test_inline_shapes_and_pictures_tick_nothing() -> None:
+    """An inline shape stands beside the text and a picture is no tick: a small inline line and a
+    floating picture over the first box leave it empty."""
+    inline_line = ('<w:r><w:pict><v:line style="z-index:1" from="0,0" to="12pt,10pt"/></w:pict></w:r>')
+    picture = ('<w:r><w:pict><v:shape type="#_x0000_t75" style="position:absolute;margin-left:0;margin-top:1pt;'
+               'width:16pt;height:16pt"><v:imagedata r:id="rId99" o:title=""/></v:shape></w:pict></w:r>')
+    for shape in (inline_line, picture):
+        first_p, second_p = options(BOX, BOX)
+        body = build([shape.replace("r:id", 'xmlns:r="urn:r" r:id') + first_p, second_p])
+        assert "☑" not in body, body
+
+
+def test_radio_circles_drawn_as_shapes() -> None:
+    """Small circles drawn beside the options (radio buttons), one filled: the filled one is chosen."""
+    empty = ('<w:r><w:pict><v:oval style="position:absolute;margin-left:0;margin-top:3pt;width:11pt;'
+             'height:11pt"/></w:pict></w:r>')
+    filled = empty.replace("<v:oval ", '<v:oval fillcolor="black" ')
+    body = build([empty + text(f"   {ACHIEVED}"), filled + text(f"   {NOT_ACHIEVED}")])
+    assert _tick_lines(body) == [f"☐ {ACHIEVED}", f"■ {NOT_ACHIEVED}"]
+    assert stated(body) == ["not_achieved"]

@@ -402,14 +402,17 @@ def _is_white(color: str | None) -> bool:
     return c in ("", "white", "fff", "ffffff", "window", "bg1", "background1") or c.startswith("white")
 
 
+_VML_SHAPES = tuple(f"{{{_V}}}{n}" for n in ("shape", "line", "polyline", "rect", "roundrect", "oval", "curve"))
+
+
 def _vml_shape(pict, anchor: _Para, run_x: float) -> _Shape | None:
-    shapes = [s for s in pict.iter() if s.tag in (f"{{{_V}}}{n}" for n in
-                                                  ("shape", "line", "polyline", "rect", "roundrect", "oval", "curve"))]
+    group = pict.find(f"{{{_V}}}group")
+    shapes = [s for s in pict.iter(*_VML_SHAPES) if s.find(f"{{{_V}}}imagedata") is None]   # (pictures are not)
     if not shapes:
         return None
-    s = shapes[0]
+    s = group if group is not None else shapes[0]   # a group (the two strokes of a ✓) is placed as a whole
     style = dict(kv.split(":", 1) for kv in (s.get("style") or "").replace(" ", "").split(";") if ":" in kv)
-    name = s.tag.split("}")[1]
+    name = "group" if group is not None else s.tag.split("}")[1]
     text = _box_text(pict)
     w = _vml_length(style.get("width")) or 0.0
     h = _vml_length(style.get("height")) or 0.0
@@ -419,17 +422,18 @@ def _vml_shape(pict, anchor: _Para, run_x: float) -> _Shape | None:
         style.setdefault("margin-left", f"{min(x1, x2)}pt")
         style.setdefault("margin-top", f"{min(y1, y2)}pt")
         w, h = abs(x2 - x1), abs(y2 - y1)
-    # an outlined rectangle (a text box with no line is only a place for its text)
-    boxy = (name in ("rect", "roundrect") or (name == "shape" and (s.get("type") or "").endswith("_t202"))) \
+    # an outlined rectangle (a text box with no line is only a place for its text), or a small circle
+    boxy = (name in ("rect", "roundrect", "oval") or (name == "shape" and (s.get("type") or "").endswith("_t202"))) \
         and s.get("stroked", "t") not in ("f", "false")
     fill = s.find(f"{{{_V}}}fill")
     filled = s.get("filled", "t") not in ("f", "false") and not _is_white(s.get("fillcolor")) and \
         not (fill is not None and fill.get("on") in ("f", "false")) and s.get("fillcolor") is not None
-    kind = _classify(name in ("line", "polyline", "curve") or (name == "shape" and not boxy),
-                     boxy, text, w, h)
+    inline = style.get("position") != "absolute"
+    kind = _classify(name in ("line", "polyline", "curve", "group") or (name == "shape" and not boxy),
+                     boxy, text, w, h, inline)
     if kind is None:
         return None
-    if style.get("position") != "absolute":   # inline: where its run is
+    if inline:   # where its run is
         x, y = run_x, anchor.top
     else:
         x = _placed(style.get("mso-position-horizontal-relative", "text"),
@@ -442,14 +446,17 @@ def _vml_shape(pict, anchor: _Para, run_x: float) -> _Shape | None:
                   filled and kind == "box", x, y, w, h)
 
 
-def _classify(linear: bool, boxy: bool, text: str, w: float, h: float) -> str | None:
-    """'box' for a small square-ish outlined rectangle (empty, or holding a tick); 'tick' for a text
-    box holding only a tick, or a line or freeform about a letter big (not a rule: both sides
-    drawn); None for any other drawing."""
+def _classify(linear: bool, boxy: bool, text: str, w: float, h: float, inline: bool) -> str | None:
+    """'box' for a small square-ish outlined rectangle or circle (empty, or holding a tick); 'tick'
+    for a floating text box holding only a tick, or a floating line, freeform or group about a
+    letter big (not a rule: both sides drawn; an inline shape stands beside the text, over no box);
+    None for any other drawing."""
     tick_text = bool(_TICK_TEXT.fullmatch(text))
     if boxy and (tick_text or not text.strip()) and 3 <= w <= _BOX_MAX_PT and 3 <= h <= _BOX_MAX_PT \
             and 0.5 <= w / h <= 2:
         return "box"
+    if inline:
+        return None
     if text.strip():
         return "tick" if tick_text and max(w, h) <= _TICK_MAX_PT else None
     if linear and max(w, h) <= _TICK_MAX_PT and min(w, h) >= 2:
@@ -491,8 +498,9 @@ def _drawing_shape(drawing, anchor: _Para, run_x: float) -> _Shape | None:
     linear = custom or prst == "line" or "Connector" in prst or prst in ("arc", "chevron")
     line = sppr.find(f"{{{_A}}}ln") if sppr is not None else None
     outlined = line is None or line.find(f"{{{_A}}}noFill") is None
-    boxy = outlined and prst in ("rect", "roundRect", "flowChartProcess", "flowChartAlternateProcess", "square")
-    kind = _classify(linear, boxy, text, w, h)
+    boxy = outlined and prst in ("rect", "roundRect", "flowChartProcess", "flowChartAlternateProcess", "square",
+                                 "ellipse", "flowChartConnector")
+    kind = _classify(linear, boxy, text, w, h, place.tag == f"{{{_WP}}}inline")
     if kind is None:
         return None
     if place.tag == f"{{{_WP}}}inline":
@@ -616,7 +624,8 @@ def _mark_shapes(layout: _Layout, body) -> None:
 
 
 # shapes that may be ticks or boxes (a picture is neither): without one, no layout is needed
-_SHAPE_TAGS = (*(f"{{{_V}}}{n}" for n in ("line", "polyline", "rect", "roundrect", "curve")), f"{{{_WPS}}}wsp")
+_SHAPE_TAGS = (*(f"{{{_V}}}{n}" for n in ("line", "polyline", "rect", "roundrect", "oval", "curve", "group")),
+               f"{{{_WPS}}}wsp")
 
 
 def _has_shapes(body) -> bool:
