@@ -360,3 +360,16 @@ def test_radio_circles_drawn_as_shapes() -> None:
     body = build([empty + text(f"   {ACHIEVED}"), filled + text(f"   {NOT_ACHIEVED}")])
     assert _tick_lines(body) == [f"☐ {ACHIEVED}", f"■ {NOT_ACHIEVED}"]
     assert stated(body) == ["not_achieved"]
+
+
+@pytest.mark.parametrize("ticked", [0, 1])
+def test_html_check_boxes(tmp_path, ticked: int) -> None:
+    """An HTML form's check boxes (`<input type=checkbox checked>`) read as ☑ / ☐ too."""
+    from pipeline.readers import read_document
+
+    boxes = ['<input type="checkbox"' + (" checked" if k == ticked else "") + ">" for k in (0, 1)]
+    path = tmp_path / "form.html"
+    path.write_text(f"<html><body><table><tr><td>ผลการดำเนินงาน</td><td>{boxes[0]} {ACHIEVED}<br>"
+                    f"{boxes[1]} {NOT_ACHIEVED}</td></tr></table></body></html>", encoding="utf-8")
+    doc = read_document(path)
+    assert stated(doc.text) == ["not_achieved" if ticked else "achieved"], doc.text
