@@ -11,7 +11,7 @@ ticked in one of these ways:
   box holding ✓ / X — VML (v:line, v:shape, v:polyline) or DrawingML (wps:wsp), placed by its
   offsets from its anchor paragraph (or column / character), often from a paragraph in another
   cell of the same table row;
-- a small square drawn as a shape is itself a box (filled: ■, with ✓ inside: ☑, else ☐).
+- a small square (or circle) drawn as a shape is itself a box (filled: ■, with ✓ inside: ☑, else ☐).
 
 Boxes drawn with shapes have no place in the text, so Word's layout is estimated: paragraphs stacked
 with their spacing and line heights (font size × line rule), lines wrapped by an average letter
@@ -20,8 +20,9 @@ of a column of options a tick shape covers (the boxes are a line apart); a shape
 page or the margins, which this flow layout cannot place, decides nothing.
 
 `mark_ticks` writes the result on the XML tree for the text walker (docx_text): an element with
-the RENDER attribute is written as that attribute's text instead of its content (a drawn box as
-its box, at its anchor; a tick shape as nothing; a box glyph under a tick as ☑).
+the RENDER attribute is written as that attribute's text instead of its content (a text run with a
+drawn box before the word the box stands at, or the box at its anchor where no word is; a tick
+shape that ticked a box as nothing; a box glyph under a tick as ☑).
 """
 
 from __future__ import annotations
@@ -599,13 +600,13 @@ def _mark_shapes(layout: _Layout, body) -> None:
         drawn.append((s, g))
     changed: set[int] = set()   # elements whose text changes: a box ticked, a drawn box before a letter
     for s in (s for s in shapes if s.kind == "tick"):
-        s.el.set(RENDER, "")   # its ✓ text is the tick, not text of the document
         if s.x is None or s.y is None:
             continue
         boxes = [*_boxes_near(layout, s), *(g for d, g in drawn if g.char == EMPTY and d.x is not None)]
         if (box := _covered(boxes, s)) is not None:
             box.char = TICKED
             changed.add(id(box.el))
+            s.el.set(RENDER, "")   # its ✓ text is the tick, not text of the document
     before: dict[int, list[str]] = {}   # glyph → drawn boxes written before it
     for s, g in drawn:
         at = _insertion(layout, g) if s.x is not None and s.y is not None else None
