@@ -132,6 +132,7 @@ def _mark_controls(body) -> None:
 class _Style:
     spacing: dict[str, str] = field(default_factory=dict)   # w:spacing attributes (local names)
     size: float | None = None                                # font size, pt
+    font: str | None = None                                  # the Thai (complex script) font, else the Latin
     based_on: str | None = None
 
 
@@ -173,7 +174,34 @@ def _own_style(ppr, rpr) -> _Style:
     sz = rpr.find(_Q_SZ) if rpr is not None else None
     if sz is not None and (v := sz.get(_VAL, "")).isdigit():
         s.size = int(v) / 2
+    fonts = rpr.find(_RFONTS) if rpr is not None else None
+    s.font = _text_font(fonts) if fonts is not None else None
     return s
+
+
+def _text_font(fonts) -> str | None:
+    """The font a w:rFonts gives Thai text (w:cs), else Latin text; a symbol font is not one."""
+    for attr in ("w:cs", "w:ascii", "w:hAnsi"):
+        name = fonts.get(qn(attr))
+        if name and name.lower() not in _SYMBOL_BOXES and not name.lower().startswith("symbol"):
+            return name
+    return None
+
+
+# A font's line height (ascent + descent, in em: Word's single line) and the width of an average
+# Thai letter (em), from the TLWG fonts metric-compatible with them (fc-match: TH SarabunPSK →
+# Laksaman, Angsana New → Kinnari, Browallia New → Garuda, Cordia New → Umpush). Thai fonts set
+# lines half as tall again as Latin ones: a column of options in TH SarabunPSK 16 pt is 26 pt a line.
+_FONT_METRICS: tuple[tuple[str, float, float], ...] = (
+    ("th ", 1.655, 0.535), ("laksaman", 1.655, 0.535), ("angsana", 1.782, 0.531), ("kinnari", 1.782, 0.531),
+    ("browallia", 1.875, 0.544), ("garuda", 1.875, 0.544), ("cordia", 1.98, 0.617), ("umpush", 1.98, 0.617),
+    ("tahoma", 1.207, 0.6), ("leelawadee", 1.33, 0.6),
+)
+
+
+def _metrics(font: str | None) -> tuple[float, float]:
+    name = (font or "").lower()
+    return next(((line, thai) for prefix, line, thai in _FONT_METRICS if name.startswith(prefix)), (1.2, 0.52))
 
 
 @dataclass
@@ -198,17 +226,18 @@ class _Para:
     line_h: float
     size: float
     indent: tuple[float, float]              # left indent, first-line indent
+    thai: float                              # width of a Thai letter, em
     glyphs: list[_Glyph] | None = None       # placed when a shape is near (layout.glyphs)
 
 
-def _letter_width(ch: str, size: float) -> float:
+def _letter_width(ch: str, size: float, thai: float) -> float:
     if is_combining(ch) or ch in "\u200b\u200c\u200d":
         return 0.0
     if ch == " ":
         return 0.3 * size
     if ch in _EMPTY_BOXES or ord(ch) > 0x2000:
         return 0.9 * size
-    return 0.52 * size if "\u0e00" <= ch <= "\u0e7f" else 0.5 * size
+    return thai * size if "\u0e00" <= ch <= "\u0e7f" else 0.5 * size
 
 
 def _twips(el, attr: str, default: float = 0.0) -> float:
@@ -245,9 +274,10 @@ class _Layout:
                 y = self.block(content, x, width, y, table_style)
         return y
 
-    def _props(self, p, table_style: str | None) -> tuple[dict[str, str], float]:
-        """Spacing attributes and font size: direct, then the paragraph style chain, the table
-        style, the default paragraph style, the document defaults."""
+    def _props(self, p, table_style: str | None) -> tuple[dict[str, str], float, str | None]:
+        """Spacing attributes, font size and font: direct (the largest size of its runs, the first
+        text font of its runs), then the paragraph style chain, the table style, the default
+        paragraph style, the document defaults."""
         ppr = p.find(_Q_PPR)
         own = _own_style(ppr, ppr.find(_RPR) if ppr is not None else None)
         pstyle = ppr.find(_Q_PSTYLE) if ppr is not None else None
@@ -258,11 +288,14 @@ class _Layout:
             spacing.update(s.spacing)
         sizes = [int(v) / 2 for r in p.iter(_Q_SZ) if (v := r.get(_VAL, "")).isdigit()]
         size = max(sizes) if sizes else next((s.size for s in chain if s.size), 10.0)
-        return spacing, size
+        font = next((f for r in p.iter(_RFONTS) if (f := _text_font(r))), None) or \
+            next((s.font for s in chain if s.font), None)
+        return spacing, size, font
 
     def paragraph(self, p, x: float, width: float, y: float, table_style: str | None) -> float:
-        spacing, size = self._props(p, table_style)
-        natural = 1.2 * size
+        spacing, size, font = self._props(p, table_style)
+        line_em, thai = _metrics(font)
+        natural = line_em * size
         line, rule = spacing.get("line"), spacing.get("lineRule", "auto")
         line_h = natural
         if line and line.lstrip("-").isdigit():
@@ -282,10 +315,10 @@ class _Layout:
         # the number of lines from the text's estimated width (each letter placed only near a shape)
         text = "".join(t.text or "" for t in p.iter(_T))
         spaces, marks = text.count(" "), sum(map(text.count, _MARKS))
-        width_est = size * (0.52 * (len(text) - spaces - marks) + 0.3 * spaces + 0.9 * len(p.findall(f".//{_SYM}")))
+        width_est = size * (thai * (len(text) - spaces - marks) + 0.3 * spaces + 0.9 * len(p.findall(f".//{_SYM}")))
         lines = max(1, math.ceil((width_est + first) / max(width - left, size)))
         bottom = top + lines * line_h
-        para = _Para(p, x, width, top, bottom, line_h, size, (left, first))
+        para = _Para(p, x, width, top, bottom, line_h, size, (left, first), thai)
         self.paras[p] = para
         self.order.append(para)
         return bottom + after
@@ -296,7 +329,7 @@ class _Layout:
             left, first = para.indent
             col_w = max(para.width - left, para.size)
             pos, line_no, para.glyphs = left + first, 0, []
-            for el, index, ch, w in self._items(para.el, para.size):
+            for el, index, ch, w in self._items(para.el, para.size, para.thai):
                 if ch == "\t":
                     w = 36.0 - (pos % 36.0)
                 if pos + w > left + col_w and pos > left:
@@ -316,7 +349,7 @@ class _Layout:
         lo = bisect.bisect_left(self._tops, top - self._tallest)
         return [p for p in self._by_top[lo:hi] if p.bottom > top]
 
-    def _items(self, p, size: float) -> Iterator[tuple[object, int, str, float]]:
+    def _items(self, p, size: float, thai: float) -> Iterator[tuple[object, int, str, float]]:
         """(element, index, character, width) of the paragraph's own text in order (text boxes,
         deleted text and markup-compatibility fallbacks are not its text)."""
         stack = [c for c in reversed(p) if c.tag != _Q_PPR]
@@ -327,7 +360,7 @@ class _Layout:
             if node.tag == _T:
                 text = symbol_run_text(node, node.text or "")
                 for i, ch in enumerate(text):
-                    yield node, i, ch, _letter_width(ch, size)
+                    yield node, i, ch, _letter_width(ch, size, thai)
                 continue
             if node.tag == _SYM:
                 yield node, 0, sym_text(node) or _OTHER_SYMBOL, 0.9 * size
@@ -556,16 +589,21 @@ def _overlap(g: _Glyph, s: _Shape) -> float:
 
 
 def _covered(boxes: list[_Glyph], s: _Shape) -> _Glyph | None:
-    """The box a tick shape is drawn over: the one it covers most; else, the letter widths being
-    estimates, the nearest box on a line it crosses, within two box widths."""
+    """The box a tick shape is drawn over: the one it covers most; else, the letter widths and the
+    lines a text wraps into being estimates, the nearest box within two box widths across and a
+    line up or down (a box on a line the shape crosses first)."""
     assert s.x is not None and s.y is not None
     best = max(boxes, key=lambda g: _overlap(g, s), default=None)
     if best is not None and _overlap(best, s) > 0:
         return best
-    middle = s.x + s.w / 2
-    near = [(abs(g.x + g.w / 2 - middle), g) for g in boxes
-            if g.y < s.y + max(s.h, 1.0) and s.y < g.y + g.h and abs(g.x + g.w / 2 - middle) <= 2 * g.w + s.w / 2]
-    return min(near, key=lambda d: d[0])[1] if near else None
+    middle, bottom = s.x + s.w / 2, s.y + max(s.h, 1.0)
+    near = []
+    for g in boxes:
+        across = abs(g.x + g.w / 2 - middle)
+        gap = max(g.y - bottom, s.y - (g.y + g.h), 0.0)   # 0: on a line the shape crosses
+        if across <= 2 * g.w + s.w / 2 and gap <= g.h:
+            near.append((gap, across, g))
+    return min(near, key=lambda n: (n[0], n[1]))[2] if near else None
 
 
 def _insertion(layout: _Layout, box: _Glyph) -> _Glyph | None:
