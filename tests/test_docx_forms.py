@@ -373,3 +373,19 @@ def test_html_check_boxes(tmp_path, ticked: int) -> None:
                     f"{boxes[1]} {NOT_ACHIEVED}</td></tr></table></body></html>", encoding="utf-8")
     doc = read_document(path)
     assert stated(doc.text) == ["not_achieved" if ticked else "achieved"], doc.text
+
+
+@pytest.mark.parametrize(("target", "top"), [(0, 8.33), (1, 39.93), (2, 71.43)])
+def test_thai_font_line_heights(target: int, top: float) -> None:
+    """Three options in TH SarabunPSK 16 pt at 1.15 lines, each tick where LibreOffice sets its box
+    (bench/docx_ticks_lo.py measured these offsets: 31.6 pt a line). A Thai font's line is ~1.65 em,
+    not 1.2: at 1.2 em the third tick fell below the third option."""
+    font = ('<w:rPr><w:rFonts w:ascii="TH SarabunPSK" w:hAnsi="TH SarabunPSK" w:cs="TH SarabunPSK"/>'
+            '<w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr>')
+    spacing = '<w:pPr><w:spacing w:after="0" w:line="276" w:lineRule="auto"/></w:pPr>'
+    words = ["บรรลุค่าเป้าหมาย", "ไม่บรรลุค่าเป้าหมาย", "อยู่ระหว่างดำเนินการ"]
+    box = f'<w:r>{font}<w:sym w:font="Wingdings" w:char="F0A8"/></w:r>'
+    paragraphs = [spacing + (vml_line(2.44, top, width=12, height=10) if k == 0 else "") + box
+                  + f'<w:r>{font}<w:t xml:space="preserve"> {w}</w:t></w:r>' for k, w in enumerate(words)]
+    body = build(paragraphs)
+    assert [line[0] for line in body.strip().splitlines()] == ["☑" if k == target else "☐" for k in range(3)]
