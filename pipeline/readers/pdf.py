@@ -216,7 +216,12 @@ class _PageReader:
         from pipeline.readers.pdf_layout import PageItem
 
         got = ocr.ocr_page(page)
-        lines = [PageItem.text_item(ln) for ln in got.text.splitlines() if ln.strip()]
+        if got.glyphs:  # laid out as a text layer is: paragraphs, ruled tables in cells
+            from pipeline.readers.pdf_layout import grids_from_rules, page_lines
+
+            lines = page_lines(list(got.glyphs), grids_from_rules(list(got.h_rules), list(got.v_rules)))
+        else:
+            lines = [PageItem.text_item(ln) for ln in got.text.splitlines() if ln.strip()]
         q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, method="ocr")
         q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
         q2.ocr_confidence = got.confidence
