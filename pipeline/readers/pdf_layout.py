@@ -313,13 +313,19 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     prev_right = None
     prev_ch = ""
     after_space = True  # nothing yet, or the text so far ends with a space
+    ink_right = space_width = 0.0  # the last letter's right edge; the width of the space after it
     for j, (ch, left, right, size, _mid, space) in enumerate(bases):
         if space:
             if not after_space:
                 append(" ")
                 after_space = True
+                space_width = right - left
             prev_right = None
             continue
+        if prev_right is None and out and out[-1] == " " and left - ink_right > 1.6 * space_width > 0.0:
+            # white of two spaces or more (a space glyph, then the pen moved on: columns a
+            # writer lined up with spaces or a tab) is a column gap like a wide gap below
+            out[-1] = "  "
         if prev_right is not None and not after_space:
             gap = left - prev_right
             # digits of one number may come from two fonts ("1๔": an Arabic 1, a Thai ๔) whose
@@ -334,7 +340,7 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
         if j in attached:
             out.extend(attached[j])
             after_space = False
-        prev_right = right
+        prev_right = ink_right = right
     return "".join(out).strip()
 
 
