@@ -70,7 +70,7 @@ def _table(doc: Document, rows: list[list[str]], right: tuple[int, ...] = ()) ->
 
 
 def kpi_unruled() -> tuple[Document, list[list[list[str]]]]:
-    doc = _document("Sawasdee", 14)
+    doc = _document("Sawasdee", 12)
     doc.add_paragraph(INTRO)
     rows = [["ตัวชี้วัด", "หน่วยนับ", "ค่าเป้าหมาย", "ผลงาน", "ผลการประเมิน"]]
     subjects = ["ผู้เข้ารับการอบรมที่นำความรู้ไปใช้ในการปฏิบัติงาน", "หมู่บ้านที่เข้าร่วมโครงการ",
