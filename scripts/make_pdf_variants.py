@@ -17,7 +17,7 @@ becomes, under OUT/<producer>/<stem>.pdf (git-ignored, rebuilt at will):
 
 Missing tools (libreoffice-writer, chromium, ghostscript, tesseract-ocr, fonts-thai-tlwg) are installed
 with apt-get when the script runs as root. The test suite needs none of them: a few small files
-from here are committed under tests/data/producers/ (see --commit-subset).
+from here are copied under tests/data/producers/ as `<producer>-<stem>.pdf`.
 """
 
 from __future__ import annotations

@@ -60,3 +60,31 @@ def test_chromium_span_ends_at_its_advance():
     assert "ที่กำหนด" in doc.text and "กำ หนด" not in doc.text and "ดำ เนิน" not in doc.text
     assert doc.text.count(" ") >= 0.9 * ref.count(" ")
     assert {q["method"] for q in doc.pages_quality} == {"clusters"}
+
+
+@pytest.mark.parametrize(("name", "right", "wrong"), [
+    ("gs-045.pdf", "อายุ", "อาย่"),
+    ("gs-002_1f4f99ff3787c05c.pdf", "ล้านบาท", "ลูาน"),
+])
+def test_ghostscript_marks_relabelled_by_where_they_are_drawn(name, right, wrong):
+    """Ghostscript's rebuilt ToUnicode map labels some mark variants as other marks (`ลูาน`,
+    `อาย่`); their ink sits on the other side of the line, and the words say which mark they are."""
+    doc = read_document(DATA / name)
+    assert right in doc.text and wrong not in doc.text
+    assert any("relabelled" in w for w in doc.warnings)
+
+
+def test_marks_drawn_where_their_labels_belong_are_left_alone():
+    for pdf in sorted(DATA.glob("*.pdf")):
+        if not pdf.name.startswith("gs-"):
+            assert not any("relabelled" in w for w in read_document(pdf).warnings), pdf.name
+
+
+def test_chromium_table_row_broken_over_pages():
+    """Chromium draws a row broken by a page with its column rules running to the margin and no
+    rule across; a page wholly inside the row has column rules only. The row is one cell."""
+    doc = read_document(DATA / "chromium-002_1f4f99ff3787c05c.pdf")
+    assert "3. ร้อยละของประชาชนกลุ่มเป้าหมาย" in doc.text
+    assert "พ.ศ. 2567 5. ระดับความสำเร็จ" in doc.text  # two numbers, no space glyph between them
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert any("ร้อยละของประชาชนกลุ่มเป้าหมาย" in doc.text[b.start:b.end] for b in tables)

@@ -274,3 +274,19 @@ def test_archive_indicators_from_structure(tmp_path: Path) -> None:
     print(f"\narchive indicators F1 {f1:.3f} (P {res['indicators']['precision']:.3f}, "
           f"R {res['indicators']['recall']:.3f}), outcome accuracy {outcome:.3f} (n {res['outcome_accuracy']['n']})")
     assert f1 >= 0.9 and outcome >= 0.9
+
+
+def test_grid_edges_without_a_rule_across():
+    """A table's part on a page: its column rules run past the last rule across to the page
+    break (an open edge); a page inside one row has only column rules; two short parallel
+    rules with nothing across are not a table."""
+    from pipeline.readers.pdf_layout import grids_from_rules
+
+    h = [(700.0, 50.0, 550.0), (650.0, 50.0, 550.0)]
+    v = [(50.0, 100.0, 760.0), (300.0, 100.0, 760.0), (550.0, 100.0, 760.0)]
+    (grid,) = grids_from_rules(h, v)
+    assert [round(y) for y in grid.ys] == [760, 700, 650, 100]
+    (inside,) = grids_from_rules([], [(50.0, 30.0, 760.0), (300.0, 30.0, 760.0)])
+    assert inside.xs == [50.0, 300.0] and [round(y) for y in inside.ys] == [760, 30]
+    assert grids_from_rules([], [(50.0, 700.0, 720.0), (300.0, 700.0, 720.0)]) == []
+    assert grids_from_rules([], [(50.0, 30.0, 760.0), (300.0, 400.0, 500.0)]) == []

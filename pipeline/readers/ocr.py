@@ -31,6 +31,9 @@ class OcrPage:
     text: str
     confidence: float  # mean word confidence, 0-100
     seconds: float
+    glyphs: tuple = ()   # the words as pdf_layout glyphs in page space (ocr_layout.words)
+    h_rules: tuple = ()  # table rules drawn in the image, page space (ocr_layout.rules)
+    v_rules: tuple = ()
 
 
 def tessdata_dir() -> str | None:
@@ -93,5 +96,22 @@ def ocr_image(image) -> OcrPage:
 
 
 def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
-    """Render one pdfium page and read it with Tesseract."""
-    return ocr_image(render(page, dpi))
+    """Render one pdfium page and read it with Tesseract: its text, and its layout (words placed
+    on the page, the table rules of the image) once the scanner's skew is turned back."""
+    import time
+
+    from pipeline.readers import ocr_layout
+
+    t0 = time.perf_counter()
+    api = _engine()
+    box = page.get_cropbox()
+    try:
+        image = ocr_layout.deskew(api, render(page, dpi))
+        api.Recognize()
+        text, conf = api.GetUTF8Text(), api.MeanTextConf()
+        glyphs = ocr_layout.words(api, dpi, box, text) if page.get_rotation() == 0 else []
+    finally:
+        api.Clear()
+    h, v = ocr_layout.rules(image, dpi, box) if glyphs else ([], [])
+    return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0,
+                   glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v))

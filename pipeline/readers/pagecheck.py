@@ -73,15 +73,17 @@ class PageQuality:
                 + (0.5 * (1 - thai_share) if self.invisible_text else 0.0))
 
 
-def ood_share(text: str) -> float:
-    """Share of the Thai characters (of a sample) that fall in words outside the dictionary."""
+def ood_share(text: str, sample: int | None = None) -> float:
+    """Share of the Thai characters (of a sample, OOD_SAMPLE by default) that fall in words
+    outside the dictionary."""
     from pipeline.tokenize import tokens, words
 
     runs, total = [], 0
+    limit = OOD_SAMPLE if sample is None else sample
     for m in _THAI_RUN.finditer(text):
         runs.append(m.group())
         total += len(runs[-1])
-        if total >= OOD_SAMPLE:
+        if total >= limit:
             break
     if not runs:
         return 0.0

@@ -18,10 +18,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable
 
 from pipeline.model import Document, ReadError
-from pipeline.readers import pagecheck
+from pipeline.readers import marks, pagecheck
 from pipeline.readers.common import finish
 from pipeline.thai import normalize_text
 
@@ -60,6 +61,11 @@ class _PageReader:
         # glyphs without a Unicode mapping: a placeholder per (font, code), named once per document
         self.placeholders: dict[tuple[str, int], str] = {}
         self.solved: dict[str, str] = {}
+        # marks drawn on the wrong side for their label: (label, side) -> character, per document
+        self.mark_labels: dict[tuple[str, str], str] = {}
+        self.relabelled: dict[int, Counter[str]] = {}  # page -> marks relabelled there ("ู→้": n)
+        self.misplaced_marks: dict[int, tuple] = {}  # page -> (glyphs, misplaced marks, grids)
+        self.applied: dict[int, set[tuple[str, str]]] = {}  # page -> (label, side) relabelled there
 
     def _name_unmapped(self, items: list, unmapped: int, recovered: int) -> tuple[list, int, int]:
         """(the page's items with unnamed glyphs named or dropped, glyphs named, glyphs still
@@ -113,6 +119,9 @@ class _PageReader:
             q.verdict = pagecheck.assess(q)
             if glyphs and pagecheck.worth_second_reading(q):
                 lines, q = self._better(lines, q, lambda: self._reread(raw, textpage, page, grids, q, number, second))
+            # once a document has mislabelled marks, each of its pages is checked for them
+            if q.method == "text" and q.verdict != "garbage" and (q.ood_share > marks.TRIGGER_OOD or self.mark_labels):
+                lines, q = self._relabel_marks(raw, textpage, glyphs, grids, lines, q, number)
         finally:
             textpage.close()
         if q.verdict in ("garbage", "empty") and self._worth_ocr(q, paths):
@@ -150,6 +159,45 @@ class _PageReader:
         q2.verdict = pagecheck.assess(q2)
         return lines, q2
 
+    def _relabel_marks(self, raw, textpage, glyphs, grids, lines, q, number):
+        """The page with its marks relabelled where their label contradicts where they are drawn
+        (`marks`), when the words say which mark each is; otherwise as it was."""
+        from pipeline.readers.pdf_layout import page_lines
+
+        found = marks.misplaced(raw, textpage.raw)
+        known = any((label, side) in self.mark_labels for (label, _, _), side in found.items())
+        if len(found) < marks.MIN_MISPLACED and not known:
+            return lines, q
+        mapping = marks.solve(glyphs, found, self.mark_labels, lambda gs: "\n".join(page_lines(gs, grids)),
+                              lambda text: pagecheck.ood_share(text, sample=10**9))
+        self.mark_labels.update(mapping)
+        self.misplaced_marks[number] = (glyphs, found, grids)
+        if not mapping:
+            return lines, q
+        lines = self._relaid(number, mapping)
+        q2 = pagecheck.measure("\n".join(lines), number, len(glyphs), 0)
+        q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
+        q2.verdict = pagecheck.assess(q2)
+        return lines, q2
+
+    def _relaid(self, number: int, mapping: dict[tuple[str, str], str]) -> list:
+        """Page `number`'s items from its glyphs with its misplaced marks relabelled by `mapping`."""
+        from pipeline.readers.pdf_layout import page_lines
+
+        glyphs, found, grids = self.misplaced_marks[number]
+        self.applied[number] = set(mapping)
+        self.relabelled[number] = Counter(f"{label}\u2192{mapping[(label, side)]}"
+                                          for (label, _, _), side in found.items() if (label, side) in mapping)
+        return self._name_unmapped(page_lines(marks.relabel(glyphs, found, mapping), grids), 0, 0)[0]
+
+    def revisit(self, pages: list[list]) -> None:
+        """Pages read before one of their marks' labels was solved (on a later page), laid out again."""
+        for number, (_, found, _) in self.misplaced_marks.items():
+            mapping = {key: self.mark_labels[key] for key in {(lb, sd) for (lb, _, _), sd in found.items()}
+                       if key in self.mark_labels}
+            if pages[number - 1] and set(mapping) - self.applied.get(number, set()):
+                pages[number - 1] = self._relaid(number, mapping)
+
     def _worth_ocr(self, q: pagecheck.PageQuality, paths: int) -> bool:
         if q.image_cover is None:  # a garbage page with plenty of Thai-looking text: look at it now
             return True
@@ -168,7 +216,12 @@ class _PageReader:
         from pipeline.readers.pdf_layout import PageItem
 
         got = ocr.ocr_page(page)
-        lines = [PageItem.text_item(ln) for ln in got.text.splitlines() if ln.strip()]
+        if got.glyphs:  # laid out as a text layer is: paragraphs, ruled tables in cells
+            from pipeline.readers.pdf_layout import grids_from_rules, page_lines
+
+            lines = page_lines(list(got.glyphs), grids_from_rules(list(got.h_rules), list(got.v_rules)))
+        else:
+            lines = [PageItem.text_item(ln) for ln in got.text.splitlines() if ln.strip()]
         q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, method="ocr")
         q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
         q2.ocr_confidence = got.confidence
@@ -215,6 +268,7 @@ def read_pdf(path: str, data: bytes) -> Document:
         pdf.close()
     if len(pages) == 0:
         raise ReadError("PDF has no pages")
+    reader.revisit(pages)
     pages, dropped = drop_running_lines(pages)
     warnings = _warnings(reader, quality)
     if not any(pages):
@@ -252,6 +306,11 @@ def _warnings(reader: _PageReader, quality: list[pagecheck.PageQuality]) -> list
                          "the dictionary" for q in by["doubtful"][:10])
         warnings.append(f"page(s) {_pages_list([q.page for q in by['doubtful']])} read with doubtful Thai "
                         f"({figs})")
+    relabelled = sum(reader.relabelled.values(), Counter())
+    if relabelled:
+        what = ", ".join(f"{k} ×{n}" for k, n in relabelled.most_common())
+        warnings.append(f"Thai marks whose Unicode label contradicts where they are drawn relabelled from the "
+                        f"words around them ({what}): the PDF's ToUnicode map is wrong for them")
     if reader.recovered:
         warnings.append(f"{reader.recovered} glyph(s) without a Unicode mapping recovered from the font family")
     if reader.named:

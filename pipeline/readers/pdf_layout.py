@@ -673,7 +673,7 @@ def grids_from_rules(h_rules: list[tuple[float, float, float]],
     thousands of rules stays near-linear), and one grid per group of >= 2 lines each way."""
     hs = sorted(_join_segments(h_rules))  # by y, ascending
     vs = _join_segments(v_rules)
-    if len(hs) < 2 or len(vs) < 2:
+    if len(vs) < 2:
         return []
     parent = list(range(len(hs) + len(vs)))
 
@@ -691,6 +691,12 @@ def grids_from_rules(h_rules: list[tuple[float, float, float]],
                 a, b = find(i), find(len(hs) + j)
                 if a != b:
                     parent[b] = a
+    # column rules that cross no rule: one group per shared extent (a page wholly inside a row)
+    alone = [j for j in range(len(vs)) if find(len(hs) + j) == len(hs) + j]
+    alone.sort(key=lambda j: (round(vs[j][1] / tol), round(vs[j][2] / tol)))
+    for a, b in itertools.pairwise(alone):
+        if abs(vs[a][1] - vs[b][1]) <= tol and abs(vs[a][2] - vs[b][2]) <= tol:
+            parent[find(len(hs) + b)] = find(len(hs) + a)
     groups: dict[int, tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]] = {}
     for i, h in enumerate(hs):
         groups.setdefault(find(i), ([], []))[0].append(h)
@@ -699,7 +705,7 @@ def grids_from_rules(h_rules: list[tuple[float, float, float]],
     grids = []
     for g_h, g_v in groups.values():
         xs = _merge([v[0] for v in g_v])
-        ys = sorted(_merge([h[0] for h in g_h]), reverse=True)
+        ys = sorted(_merge([h[0] for h in g_h] + _open_ends(g_h, g_v, tol)), reverse=True)
         if len(xs) < 2 or len(ys) < 2:
             continue
         v_cover: list[list[tuple[float, float]]] = [[] for _ in xs]
@@ -710,6 +716,28 @@ def grids_from_rules(h_rules: list[tuple[float, float, float]],
             h_cover[min(range(len(ys)), key=lambda k: abs(ys[k] - y))].append((x0, x1))
         grids.append(Grid(xs, ys, v_cover, h_cover))
     return grids
+
+
+def _open_ends(g_h: list[tuple[float, float, float]], g_v: list[tuple[float, float, float]],
+               tol: float) -> list[float]:
+    """Edges of a table's part on this page that have no rule: a row broken by the page ends
+    (or starts) at the page break with its column rules running to the margin and no rule
+    across (Chromium, Word); a page wholly inside one row has only its column rules. Such an
+    edge is where two or more column rules end together beyond the last rule across."""
+    if len(g_v) < 2:
+        return []
+    out = []
+    top_end, bottom_end = max(v[2] for v in g_v), min(v[1] for v in g_v)
+    if sum(1 for v in g_v if v[2] >= top_end - tol) >= 2 and all(top_end > h[0] + 3 * tol for h in g_h):
+        out.append(top_end)
+    if sum(1 for v in g_v if v[1] <= bottom_end + tol) >= 2 and all(bottom_end < h[0] - 3 * tol for h in g_h):
+        out.append(bottom_end)
+    if not g_h and (len(out) < 2 or top_end - bottom_end < MIN_OPEN_ROW):
+        return []  # parallel rules with nothing across: a table only when they run a row's height
+    return out
+
+
+MIN_OPEN_ROW = 50.0  # pt: the height a page's part of a row with no rule across must have
 
 
 @functools.cache
@@ -948,10 +976,18 @@ def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] 
     glyphs: list[Glyph] = []
     for k, (u, size) in enumerate(kept):
         right = u[2]
+        nxt = kept[k + 1][0] if k + 1 < len(kept) else None
         if len(u[0]) > 1:  # a span ends where the next glyph kept begins (its repeats are gone)
-            right = _span_right(u, kept[k + 1][0] if k + 1 < len(kept) else None, advance, size)
+            right = _span_right(u, nxt, advance, size)
         height = u[4] - u[3]
-        glyphs.append((u[0], u[1], right, height if height > 1.0 else 1.0, (u[4] + u[3]) / 2, u[6]))
+        mid = (u[4] + u[3]) / 2
+        glyphs.append((u[0], u[1], right, height if height > 1.0 else 1.0, mid, u[6]))
+        # two numbers in a row ("พ.ศ. 2567 5."): with no space glyphs in the file, the space pdfium
+        # generated at the gap is the only sign of it (a gap alone may be two fonts' digits, "1๔")
+        # (a gap wider than the digits' limit in `_line_text` speaks for itself, a column gap included)
+        if (u[8] != _INF and nxt is not None and u[0][-1] in _DIGIT_CHARS and nxt[0][0] in _DIGIT_CHARS
+                and nxt[1] - right <= 0.5 * size):
+            glyphs.append((" ", u[8], u[8], height if height > 1.0 else 1.0, mid, True))
     return glyphs, unmapped, recovered
 
 

@@ -1,0 +1,146 @@
+"""A scanned page's layout for the PDF layout code: Tesseract's words as glyphs in page space,
+and the table rules drawn in the image, so a scan is read like a text layer — paragraphs
+joined across wraps, ruled tables cut into cells, rows joined across pages (`pdf_layout`).
+
+Scanners turn the page a little; the image is turned back before anything is read, so rules are
+horizontal and vertical again (Tesseract's own estimate, `AnalyseLayout`, left 0.2-0.3 degrees:
+rules then break into steps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DARK = 128               # grey level below which a pixel is ink
+RULE_H_INCH = 0.4        # a horizontal rule runs at least this far unbroken (letters' strokes do not)
+RULE_V_INCH = 0.25       # a vertical rule: a table row is at least one line of text high
+MIN_SKEW_DEGREES = 0.05  # below it the image is read as it is
+
+
+def skew_degrees(image) -> float:
+    """The angle the page was turned by, found as the rotation under which its rows of ink are
+    sharpest (the projection profile: text lines and rules line up with the pixel rows), on a
+    quarter-size image: -3..3 degrees by quarters, then to a twentieth."""
+    from PIL import Image
+
+    small = image.resize((max(image.width // 4, 1), max(image.height // 4, 1))).point(lambda p: 255 if p < DARK else 0)
+
+    def sharpness(degrees: float) -> float:
+        rows = np.asarray(small.rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor=0),
+                          dtype=np.float32).sum(axis=1)
+        return float((rows * rows).sum())
+
+    coarse = max((k * 0.25 for k in range(-12, 13)), key=sharpness)
+    return max((coarse + k * 0.05 for k in range(-5, 6)), key=sharpness)
+
+
+def deskew(api, image):
+    """The image turned back by the scanner's skew (`skew_degrees`), set on `api`."""
+    degrees = skew_degrees(image)
+    if abs(degrees) >= MIN_SKEW_DEGREES:
+        from PIL import Image
+
+        image = image.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    api.SetImage(image)
+    return image
+
+
+def _runs(dark: np.ndarray, length: int) -> list[tuple[int, int, int]]:
+    """(row, start, end) of every run of at least `length` ink pixels along each row."""
+    if dark.shape[1] < length:
+        return []
+    sums = np.cumsum(dark, axis=1, dtype=np.int32)
+    sums = np.concatenate([np.zeros((dark.shape[0], 1), np.int32), sums], axis=1)
+    full = (sums[:, length:] - sums[:, :-length]) == length  # the window starting here is all ink
+    rows = np.flatnonzero(full.any(axis=1))
+    out = []
+    for r in rows:
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], full[r].astype(np.int8), [0]])))
+        out.extend((int(r), int(a), int(b) - 1 + length) for a, b in zip(edges[::2], edges[1::2], strict=True))
+    return out
+
+
+def _pieces_joined(runs: list[tuple[int, int, int]], gap: int) -> list[tuple[float, int, int]]:
+    """The runs of one rule (pixel rows a few apart, each a piece of it where a slight residual
+    skew or the scan's noise broke it) as one (row, start, end): pieces that touch, on rows at most
+    3 apart, whichever starts first."""
+    out: list[list[float]] = []
+    for r, a, b in sorted(runs):
+        for rule in reversed(out[-8:]):  # the rules being built near this row
+            if r - rule[3] <= 3 and a <= rule[2] + gap and b >= rule[1] - gap:
+                rule[1], rule[2], rule[3] = min(rule[1], a), max(rule[2], b), r
+                rule[4] += r
+                rule[5] += 1
+                break
+        else:
+            out.append([r, a, b, r, r, 1])  # first row, start, end, last row, row sum, rows
+    return [(rule[4] / rule[5], int(rule[1]), int(rule[2])) for rule in out]
+
+
+def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list, list]:
+    """The page's horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) in page space (points,
+    y up; `box` the crop box: left, bottom, right, top), as `pdf_layout.grids_from_rules` takes them."""
+    dark = np.asarray(image) < DARK
+    s = 72.0 / dpi
+    left, _, _, top = box
+    gap = int(0.04 * dpi)  # a rule broken for up to 3 points is one rule
+    h = [(top - r * s, left + a * s, left + b * s)
+         for r, a, b in _pieces_joined(_runs(dark, int(RULE_H_INCH * dpi)), gap)]
+    v = [(left + c * s, top - b * s, top - a * s)
+         for c, a, b in _pieces_joined(_runs(dark.T, int(RULE_V_INCH * dpi)), gap)]
+    return h, v
+
+
+COLUMN_GAP = 0.8   # of a line's height: a gap between two words wider than this is a column gap
+
+
+def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str) -> list[tuple]:
+    """Tesseract's text (after `Recognize`) as `pdf_layout` glyphs in page space: (text, left,
+    right, height, middle, False), one per run of a text line with no column gap in it.
+
+    Tesseract's Thai "words" are mostly single letters and marks, in reading order (a mark's box
+    over its base's); its page text (`page_text`, `GetUTF8Text`) writes them with a space only
+    where it judged one real, so each word is found there in turn and a run is their texts with
+    those spaces. A gap wider than a column gap starts a new run: a line Tesseract ran across two
+    table cells splits there. A run takes its line's height and middle, so one line's runs group
+    as one line however far their marks reach."""
+    import tesserocr
+
+    s = 72.0 / dpi
+    left, _, _, top = box
+    out: list[tuple] = []
+    it = api.GetIterator()
+    if it is None:
+        return out
+    word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
+    line_box = None
+    pos = 0  # where the next word is looked for in page_text
+    run: list = []  # [text, x0, x1] in pixels
+
+    def flush() -> None:
+        if run and line_box is not None and run[0].strip():
+            y0, y1 = line_box[1], line_box[3]
+            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s,
+                        top - (y0 + y1) / 2 * s, False))
+        run.clear()
+
+    while True:
+        if it.IsAtBeginningOf(line_level):
+            flush()
+            line_box = it.BoundingBox(line_level)
+        text, wbox = (it.GetUTF8Text(word_level) or "").strip(), it.BoundingBox(word_level)
+        if text and wbox and line_box:
+            at = page_text.find(text, pos)
+            spaced = at > pos and not page_text[pos:at].strip() and " " in page_text[pos:at]
+            pos = at + len(text) if at >= 0 else pos
+            if run and wbox[0] - run[2] > COLUMN_GAP * max(line_box[3] - line_box[1], 1):
+                flush()
+            if not run:
+                run.extend([text, wbox[0], wbox[2]])
+            else:
+                run[0] += (" " if spaced else "") + text
+                run[2] = max(run[2], wbox[2])
+        if not it.Next(word_level):
+            break
+    flush()
+    return out
