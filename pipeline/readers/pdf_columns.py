@@ -8,8 +8,9 @@ free lines (those of no ruled grid), a run of rows is a table when:
   or two spaces and more, as `pdf_layout._line_text` writes "  "), a list number set off by a tab
   belonging to the cell it numbers;
 - the bands between that row's cells stay white (at least a third of a letter wide) in every
-  row of the run, above and below, the rows follow at line spacing and none starts left of
-  that row (a line set out to the left is a heading between two tables);
+  row of the run, above and below, the rows follow at line spacing, none starts left of that
+  row (a line set out to the left is a heading between two tables) nor has a cell right of its
+  last one (the amount column of a list the table is a part of);
 - two or more of its rows have text in three or more columns, and there are three such rows
   or the first row is a row of titles (short, mostly words).
 
@@ -182,15 +183,17 @@ def _run(rows: list[_Row], seed: int, taken: list[bool],
     size = row.line.size
     least = _BAND * size
     reach = max(_ROW_GAP * size, _ROW_PITCHES * pitch)
-    outdent = row.cells[0][0] - 0.5 * size
+    outdent, beyond = row.cells[0][0] - 0.5 * size, row.cells[-1][1]
     bands: list[tuple[float, float]] | None = [(a[1], b[0]) for a, b in zip(row.cells, row.cells[1:], strict=False)]
     first = last = seed
     for step in (1, -1):
         k = seed + step
         while 0 <= k < len(rows) and not taken[k]:
             near, far = (rows[k - 1], rows[k]) if step == 1 else (rows[k], rows[k + 1])
-            if not rows[k].cells or near.line.y - far.line.y > reach or rows[k].cells[0][0] < outdent:
-                break  # (a line set out left of the first column: a heading between two tables)
+            cells = rows[k].cells
+            if not cells or near.line.y - far.line.y > reach or cells[0][0] < outdent or cells[-1][0] > beyond:
+                break  # (a line set out left of the first column: a heading between two tables;
+                # text right of the last: the amount column of a list the table is a part of)
             if step == -1 and len(rows[k].cells) < 2:
                 break  # above the seed only lines with two cells or more (the titles)
             narrowed = _narrowed(bands, rows[k].cells, least)
