@@ -109,6 +109,9 @@ def _cut(text: str, start: int, line_end: int) -> int:
 
 
 _COLUMN_GAP = re.compile(r"[^\S\n]{2,}\S")
+# an enumerated section heading of a plan (ยุทธศาสตร์ที่ 2, เป้าประสงค์ฯ ที่ 7, กลยุทธ์ที่ 1): a line
+# of its own between a table's rows, never the rest of a name above it
+_ENUMERATED_HEADING = re.compile(r"[^\s\d]{3,}ฯ?[^\S\n]*ที่[^\S\n]*\d+(?:[^\S\n]|$)")
 _SEGMENT = re.compile(r"[^\S\n]*(?P<seg>\S(?:[^\S\n]?\S)*)")
 
 
@@ -123,7 +126,8 @@ def _wrapped_in_column(folded: str, name_start: int, name_end: int,
     When the name is cut by a column gap with more columns after it, the first segment of each
     following line is the rest of the name: lines right below it, or after one blank line a line
     that itself goes on in other columns; never a numbered line, a bullet, a number or a new KPI
-    name. (Indentation is no guide: normalised text has none.) The blank line a PDF's pages are
+    name, or an enumerated section heading (เป้าประสงค์ที่ 7: a PDF may show no blank line before
+    it). (Indentation is no guide: normalised text has none.) The blank line a PDF's pages are
     joined with is no gap: a name goes on over a page break. Returns the pieces' spans or None."""
     line_end = folded.find("\n", name_end)
     line_end = len(folded) if line_end < 0 else line_end
@@ -145,7 +149,8 @@ def _wrapped_in_column(folded: str, name_start: int, name_end: int,
         seg = _SEGMENT.match(folded, pos, nxt)
         piece = seg.group("seg") if seg else ""
         if not piece or NUMBERED_LINE.match(line) or piece[0].isdigit() or piece[0] in "-•*–" \
-                or _HEAD_START.match(piece) or (blank and not _COLUMN_GAP.search(folded, seg.end("seg"), nxt)):
+                or _HEAD_START.match(piece) or _ENUMERATED_HEADING.match(piece) \
+                or (blank and not _COLUMN_GAP.search(folded, seg.end("seg"), nxt)):
             break
         pieces.append(seg.span("seg"))
         pos, blank = nxt + 1, False

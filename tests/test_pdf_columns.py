@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from extractors import indicators
+from pipeline.model import Document
 from pipeline.readers import read_document
 from pipeline.readers.pdf_columns import _cells, _column_gaps, unruled_tables
 from pipeline.readers.pdf_layout import Glyph, Line, _lines, page_lines
@@ -113,3 +114,58 @@ def test_page_without_wide_gaps_is_untouched() -> None:
     """A page of running text costs one look at its lines and comes back as it was."""
     lines = [Line(700.0 - 20 * i, "ข้อความ ธรรมดา", 50.0, 400.0, 10.0, False) for i in range(30)]
     assert unruled_tables([], lines) == ([], lines)
+
+
+def _column_dump(rows: list[str], pages_at: tuple[int, ...] = ()) -> Document:
+    """A PDF's reading of a report whose KPI rows a writer aligned with runs of spaces: cells two
+    spaces apart, a page break (a blank line) before the line index in `pages_at`."""
+    parts, starts, pos = [], [0], 0
+    for k, row in enumerate(rows):
+        if k in pages_at:
+            parts.append("")
+            pos += 1
+            starts.append(pos)
+        parts.append(row)
+        pos += len(row) + 1
+    return Document("sha256:x", "x.pdf", "pdf", "\n".join(parts), page_starts=tuple(starts))
+
+
+def _names(doc: Document) -> list[str]:
+    return [m.value["name"] for m in indicators.extract(doc)[0]]
+
+
+@pytest.mark.parametrize("subject", ["ผู้สูงอายุที่ได้รับการดูแล", "ครัวเรือนที่เข้าร่วมโครงการ"])
+def test_wrapped_name_goes_on_over_a_page_break(subject: str) -> None:
+    """A name wrapped in its column goes on on the next page: the blank line pages are joined
+    with is no gap (a blank line inside a page still ends it, unless the row goes on)."""
+    rows = [f"1)  จำนวน{subject[:8]}  4,000 คน  5,719 คน", f"{subject[8:]}ตามเกณฑ์  (สูงกว่าเป้าหมาย)",
+            "(ร้อยละ 100)", "2)  ร้อยละของหน่วยงานที่ผ่านการประเมิน  80  85"]
+    whole = f"จำนวน{subject}ตามเกณฑ์ (ร้อยละ 100)"
+    assert whole in _names(_column_dump(rows, pages_at=(2,)))
+    assert whole not in _names(_column_dump([*rows[:2], "", *rows[2:]]))
+
+
+@pytest.mark.parametrize("heading", ["เป้าประสงค์ที่ 7 ประชาชนมีสุขภาวะ", "ยุทธศาสตร์ที่ 2 การพัฒนาคน",
+                                     "กลยุทธ์ฯ ที่ 3 ส่งเสริมการมีส่วนร่วม"])
+def test_enumerated_heading_ends_a_wrapped_name(heading: str) -> None:
+    """An enumerated section heading right under a wrapped name (the PDF shows no blank line
+    between them) is not the rest of the name."""
+    rows = ["15)  จำนวนเยาวชนที่เข้า  4,000 คน  5,719 คน", "ร่วมกิจกรรมการเรียนรู้  (สูงกว่าเป้าหมาย)", heading,
+            "16)  ร้อยละของสถานบริการที่ผ่านการรับรอง  87.5%  77.50%"]
+    assert "จำนวนเยาวชนที่เข้าร่วมกิจกรรมการเรียนรู้" in _names(_column_dump(rows))
+
+
+def test_unit_column_stays_with_its_amounts() -> None:
+    """`99,700,000 | บาท` is one cell: a column repeating a unit beside figures is no column of
+    its own (the budgets extractor needs the unit after the figure). Here that leaves two
+    columns: no table, the lines read as before."""
+    glyphs = _glyphs([(700.0, [(50, "วงเงินทั้งสิ้น"), (200, "99,700,000"), (280, "บาท")]),
+                      (680.0, [(50, "ปี 2563 ตั้งงบประมาณ"), (200, "20,000,000"), (280, "บาท")]),
+                      (660.0, [(50, "ปี 2564 ตั้งงบประมาณ"), (200, "41,015,000"), (280, "บาท")])])
+    lines = _lines(glyphs)
+    assert unruled_tables(glyphs, lines) == ([], lines)
+    with_note = _glyphs([(700.0, [(50, "ชื่อ"), (200, "วงเงิน"), (280, "หน่วย"), (340, "หมายเหตุ")]),
+                         (680.0, [(50, "กขค"), (200, "99,700"), (280, "บาท"), (340, "ผูกพัน")]),
+                         (660.0, [(50, "งจฉ"), (200, "20,000"), (280, "บาท"), (340, "ปีเดียว")])])
+    tables, _ = unruled_tables(with_note, _lines(with_note))
+    assert [" ".join(c.text.split()) for c in tables[0].rows[1]] == ["กขค", "99,700 บาท", "ผูกพัน"]

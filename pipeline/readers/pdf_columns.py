@@ -51,6 +51,7 @@ _left = operator.itemgetter(LEFT)
 _MARKER = re.compile(r"^(?:[\d๐-๙]+(?:\.[\d๐-๙]+)*[.)]?|\([\d๐-๙]+\)|[-•●○▪*–\u2022\uf0b7])$")
 _ITEM_START = re.compile(r"^(?:[\d๐-๙]+(?:\.[\d๐-๙]+)*[.)]|\([\d๐-๙]+\))\s")
 _DIGIT = re.compile("[0-9๐-๙]")
+_FIGURE = re.compile(r"[0-9๐-๙]|^[-–—]+$")  # a figure, or a dash for none
 _BAND = 0.33      # least width of a band, in letter heights, in every row it crosses
 # lines of one table are at most this many letter heights, or line pitches, apart (Word puts
 # space after each cell's paragraph: rows are further apart than the lines in a cell)
@@ -246,8 +247,26 @@ def _table(rows: list[_Row], bands: list[tuple[float, float]]) -> PageItem | Non
             for g in rows[k].glyphs:
                 by_col[bisect.bisect_right(inner, (g[LEFT] + g[RIGHT]) / 2)].append(g)
         table.append([TableCell(_cell_text(gs, wrap_at[c]) if gs else "", c) for c, gs in enumerate(by_col)])
+    unit = _unit_column(table)
+    if unit is not None:  # the amount and its unit are one cell: read again without that band
+        return _table(rows, bands[:unit - 1] + bands[unit:])
     top = rows[0].line
     return PageItem.table(table, xs, top.y + top.size / 2)
+
+
+def _unit_column(table: list[list[TableCell]]) -> int | None:
+    """A column that only repeats a unit after the figures to its left (`99,700,000 | บาท`, the
+    Budget Bureau's layout): the same short word beside a figure (or a dash) in two rows or more,
+    and in every row it has text in but one (its title). None when there is none."""
+    for c in range(1, len(table[0])):
+        texts = [(row[c].text, row[c - 1].text) for row in table if row[c].text]
+        units = {t for t, left in texts if _FIGURE.search(left)}
+        beside = sum(1 for _, left in texts if _FIGURE.search(left))
+        if beside >= 2 and beside >= len(texts) - 1 and len(units) == 1:
+            unit = units.pop()
+            if len(unit) <= 10 and not _DIGIT.search(unit):
+                return c
+    return None
 
 
 def _titles(row: _Row) -> bool:
