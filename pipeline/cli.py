@@ -44,7 +44,7 @@ def resolve_inputs(items: list[str]) -> list[str]:
 
 def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch import discover
-    from pipeline.run import run_document
+    from pipeline.run import run_document_limited
 
     paths = discover(resolve_inputs(args.paths))
     if not paths:
@@ -52,9 +52,13 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     failed = 0
     t0 = time.perf_counter()
+    if args.doc_timeout > 0:  # the models load once, before any document's deadline runs
+        from pipeline.pool import warm_up
+
+        warm_up()
     out = sys.stdout
     for i, path in enumerate(paths, 1):
-        record = run_document(path, with_text=args.with_text, with_blocks=args.with_blocks)
+        record = run_document_limited(path, args.doc_timeout, with_text=args.with_text, with_blocks=args.with_blocks)
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
         if record["status"] == "failed":
@@ -145,18 +149,23 @@ def _ingest(args: argparse.Namespace) -> int:
         todo, _ = plan_ingest(paths, stored_versions(eng))
         todo, _ = skip_known_failures(eng, todo, args.retry_failed)
         pool.prefetch(balanced_batches(todo, max(1, args.workers)))
-    server = _start_prefect_server()
-    from flows.ingest import run_ingest
     from pipeline.interrupt import run_interruptible
 
-    summary = run_interruptible(lambda: run_ingest(inputs, db_url(args.db), args.workers, args.dask_address,
-                                                   pool=pool, limits=_limits(args), retry_failed=args.retry_failed,
-                                                   prune=args.prune), pool, "ingest", db_url(args.db))
+    server: list[str] = []
+
+    def run():  # the server's start-up is interruptible too (it takes 4-13 s)
+        server.append(_start_prefect_server())
+        from flows.ingest import run_ingest
+
+        return run_ingest(inputs, db_url(args.db), args.workers, args.dask_address, pool=pool, limits=_limits(args),
+                          retry_failed=args.retry_failed, prune=args.prune)
+
+    summary = run_interruptible(run, pool, "ingest", db_url(args.db))
     if isinstance(summary, int):  # interrupted: its exit code
         return summary
     if not args.quiet:
         print(summary.table())
-        print(server)
+        print(server[0])
         if summary.outcome.get("skipped (failed before, unchanged)"):
             print("files that failed before were skipped: `thaireport failures list`, `--retry-failed` to read them")
     return 1 if summary.failed else 0
@@ -165,19 +174,24 @@ def _ingest(args: argparse.Namespace) -> int:
 def _reprocess(args: argparse.Namespace) -> int:
     _quiet_prefect(args.quiet)
     pool = _local_pool(args)
-    server = _start_prefect_server()
-    from flows.ingest import run_reprocess
     from pipeline.interrupt import run_interruptible
     from pipeline.storage import db_url
 
-    summary = run_interruptible(lambda: run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address,
-                                                      pool=pool, limits=_limits(args)), pool, "reprocess",
-                                db_url(args.db))
+    server: list[str] = []
+
+    def run():
+        server.append(_start_prefect_server())
+        from flows.ingest import run_reprocess
+
+        return run_reprocess(db_url(args.db), args.force, args.workers, args.dask_address, pool=pool,
+                             limits=_limits(args))
+
+    summary = run_interruptible(run, pool, "reprocess", db_url(args.db))
     if isinstance(summary, int):  # interrupted: its exit code
         return summary
     if not args.quiet:
         print(summary.table())
-        print(server)
+        print(server[0])
     return 1 if summary.failed else 0
 
 
@@ -363,6 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="include the blocks read (headings, paragraphs, list items, tables with cells, form fields)")
     ex.add_argument("--quiet", action="store_true", help="no progress or warnings on stderr")
     ex.add_argument("--no-ocr", action="store_true", help="never OCR a page (scans are reported, not read)")
+    ex.add_argument("--doc-timeout", type=float, default=300.0, metavar="SECONDS",
+                    help="time one document may take before it fails and the next is read (default 300)")
     ex.set_defaults(func=_extract)
 
     def common(p: argparse.ArgumentParser, workers: bool = True) -> None:
@@ -489,6 +505,9 @@ def entry() -> None:
     except BrokenPipeError:  # `thaireport ... | head`: the reader left; stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
+    except KeyboardInterrupt:  # Ctrl-C before a run began (imports, finding files): nothing was stored
+        print("thaireport: interrupted before anything was stored", file=sys.stderr)
+        code = 130
     if "pipeline.storage" in sys.modules:
         sys.modules["pipeline.storage"].dispose_engines()
     import gc

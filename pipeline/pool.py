@@ -142,8 +142,24 @@ def _context() -> mp.context.BaseContext:
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
+        _start_fork_server()
         return ctx
     return mp.get_context("spawn")  # each worker then warms itself
+
+
+def _start_fork_server() -> None:
+    """Start the fork server now, from the main thread, with Ctrl-C ignored: it inherits that,
+    so a terminal's Ctrl-C (sent to the whole process group) cannot break it mid-import with a
+    traceback of its own; Ctrl-C is the owner's to handle (the workers ignore it too)."""
+    if threading.current_thread() is not threading.main_thread():
+        return  # started by the first worker then
+    from multiprocessing import forkserver
+
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 class _Worker:

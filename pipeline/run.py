@@ -170,13 +170,13 @@ def run_document(path: str | Path, with_text: bool = False, memory_limit: int = 
 
 
 def run_document_limited(path: str, timeout: float, memory_limit: int = 0,
-                         with_text: bool = False) -> dict[str, Any]:
+                         with_text: bool = False, with_blocks: bool = False) -> dict[str, Any]:
     """run_document under a deadline (SIGALRM: the main thread of a process only). Python code
     is stopped at the deadline; code stuck in C is the caller's to kill (see pipeline.pool)."""
     import signal
 
     if timeout <= 0:
-        return run_document(path, with_text, memory_limit=memory_limit)
+        return run_document(path, with_text, memory_limit=memory_limit, with_blocks=with_blocks)
 
     def alarm(_signum, _frame):
         raise DocumentTimeout
@@ -184,7 +184,7 @@ def run_document_limited(path: str, timeout: float, memory_limit: int = 0,
     previous = signal.signal(signal.SIGALRM, alarm)
     signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        return run_document(path, with_text, memory_limit=memory_limit)
+        return run_document(path, with_text, memory_limit=memory_limit, with_blocks=with_blocks)
     except DocumentTimeout:
         return failed_record(path, f"took longer than the per-document time limit ({timeout:g} s, "
                                    "--doc-timeout); the extraction was stopped")

@@ -85,3 +85,21 @@ def test_config_file_gives_defaults_and_flags_win(tmp_path):
 def test_log_level_flags():
     assert thaireport("--log-level", "loud", "--version").returncode == 2
     assert thaireport("-vv", "--log-level", "info", "--version").returncode == 0
+
+
+def test_extract_stops_a_document_at_its_deadline_and_goes_on(tmp_path):
+    """`extract --doc-timeout`: a document that takes too long fails with that reason, and the
+    next one is read."""
+    sample = sorted(SAMPLES.glob("*.txt"))[0]
+    big = tmp_path / "a-long-report.txt"
+    big.write_text("\n".join(sample.read_text("utf-8") for _ in range(300)), "utf-8")
+    good = tmp_path / "b-report.txt"
+    good.write_bytes(sample.read_bytes())
+    t0 = time.perf_counter()
+    run = thaireport("extract", str(big), str(good), "--doc-timeout", "1", "--quiet")
+    took = time.perf_counter() - t0
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    print(f"\n{len(big.read_text('utf-8'))} characters: {records[0]['status']} in {took:.1f} s")
+    assert run.returncode == 1
+    assert records[0]["status"] == "failed" and "time limit" in records[0]["error"]
+    assert records[1]["status"] == "ok" and records[1]["indicators"]

@@ -100,14 +100,25 @@ def _ours(tag: str) -> list[int]:
     return found
 
 
-def test_kill_9_of_the_command_leaves_no_process_of_ours(tmp_path):
-    """No PREFECT_API_URL: the command starts Prefect's temporary server too."""
-    inbox = txt_inbox(tmp_path, 40)
-    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+def _own_server_env(tmp_path: Path) -> tuple[dict, str]:
+    """No PREFECT_API_URL (the command starts Prefect's temporary server), and a tag every
+    process of the command inherits (`_ours`)."""
     tag = uuid.uuid4().hex
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), THAIREPORT_TEST_TAG=tag,
                PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    return env, tag
+
+
+def _left_running(tag: str) -> list[int]:
+    return [p for p in _ours(tag) if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+
+
+def test_kill_9_of_the_command_leaves_no_process_of_ours(tmp_path):
+    """No PREFECT_API_URL: the command starts Prefect's temporary server too."""
+    inbox = txt_inbox(tmp_path, 40)
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    env, tag = _own_server_env(tmp_path)
     proc = start_ingest(inbox, url, env, "--workers", "2")
     try:
         wait_until(lambda: proc.poll() is not None or stored(url) >= 3, 300, "the first documents", interval=0.05)
@@ -120,10 +131,45 @@ def test_kill_9_of_the_command_leaves_no_process_of_ours(tmp_path):
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     time.sleep(5)
-    left = [p for p in _ours(tag) if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+    left = _left_running(tag)
     print(f"\nbefore kill -9: {len(before)} processes of ours ({names}); 5 s after: {left}")
     assert len(before) >= 4  # the command, the fork server, 2 workers, the temporary server
     try:
+        assert not left, [psutil.Process(p).cmdline() for p in left]
+    finally:
+        for p in left:
+            os.kill(p, signal.SIGKILL)
+
+
+@pytest.mark.parametrize("when", ["importing", "server starting"])
+def test_ctrl_c_before_the_run_exits_in_one_line_and_leaves_no_process(tmp_path, when):
+    """No PREFECT_API_URL: Ctrl-C while the command imports, or while Prefect's temporary server
+    starts (4-13 s): exit 130, one line, no traceback, nothing of ours left running."""
+    inbox = txt_inbox(tmp_path, 2)
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    env, tag = _own_server_env(tmp_path)
+    proc = start_ingest(inbox, url, env, "--workers", "1")
+    try:
+        if when == "importing":
+            time.sleep(0.3)
+        else:
+            def server_starting() -> bool:
+                return any("pipeline.tempserver" in " ".join(psutil.Process(p).cmdline())
+                           for p in _ours(tag) if psutil.pid_exists(p))
+            wait_until(lambda: proc.poll() is not None or server_starting(), 120, "the temporary server",
+                       interval=0.05)
+            assert proc.poll() is None, "the ingest ended before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    time.sleep(5)
+    left = _left_running(tag)
+    print(f"\nCtrl-C while {when}: exit {proc.returncode}; stderr: {err!r}; left: {left}")
+    try:
+        assert proc.returncode == 130
+        assert "Traceback" not in err and "interrupted" in err and err.strip().count("\n") == 0
         assert not left, [psutil.Process(p).cmdline() for p in left]
     finally:
         for p in left:
