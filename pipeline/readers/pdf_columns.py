@@ -240,26 +240,30 @@ def _table(rows: list[_Row], bands: list[tuple[float, float]]) -> PageItem | Non
             groups.append([k])
     n_cols = len(xs) - 1
     inner = xs[1:-1]
-    table: list[list[TableCell]] = []
+    cells: list[list[list[Glyph]]] = []
     for group in groups:
         by_col: list[list[Glyph]] = [[] for _ in range(n_cols)]
         for k in group:
             for g in rows[k].glyphs:
                 by_col[bisect.bisect_right(inner, (g[LEFT] + g[RIGHT]) / 2)].append(g)
-        table.append([TableCell(_cell_text(gs, wrap_at[c]) if gs else "", c) for c, gs in enumerate(by_col)])
-    unit = _unit_column(table)
+        cells.append(by_col)
+    unit = _unit_column(cells)
     if unit is not None:  # the amount and its unit are one cell: read again without that band
         return _table(rows, bands[:unit - 1] + bands[unit:])
+    table = [[TableCell(_cell_text(gs, wrap_at[c]) if gs else "", c) for c, gs in enumerate(by_col)]
+             for by_col in cells]
     top = rows[0].line
     return PageItem.table(table, xs, top.y + top.size / 2)
 
 
-def _unit_column(table: list[list[TableCell]]) -> int | None:
+def _unit_column(cells: list[list[list[Glyph]]]) -> int | None:
     """A column that only repeats a unit after the figures to its left (`99,700,000 | บาท`, the
     Budget Bureau's layout): the same short word beside a figure (or a dash) in two rows or more,
-    and in every row it has text in but one (its title). None when there is none."""
+    and in every row it has text in but one (its title). None when there is none. (Read from
+    the cells' letters in page order: enough to compare them, and cheaper than their text.)"""
+    table = [["".join(g[CH] for g in gs if not g[SPACE]) for gs in row] for row in cells]
     for c in range(1, len(table[0])):
-        texts = [(row[c].text, row[c - 1].text) for row in table if row[c].text]
+        texts = [(row[c], row[c - 1]) for row in table if row[c]]
         units = {t for t, left in texts if _FIGURE.search(left)}
         beside = sum(1 for _, left in texts if _FIGURE.search(left))
         if beside >= 2 and beside >= len(texts) - 1 and len(units) == 1:
