@@ -107,7 +107,10 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     box = page.get_cropbox()
     try:
         image = ocr_layout.deskew(api, render(page, dpi))
-        api.Recognize()
+        try:
+            api.Recognize()
+        except RuntimeError:  # tesserocr: nothing recognised on the page (a blank image)
+            return OcrPage(text="", confidence=0.0, seconds=time.perf_counter() - t0)
         text, conf = api.GetUTF8Text(), api.MeanTextConf()
         glyphs = ocr_layout.words(api, dpi, box, text) if page.get_rotation() == 0 else []
     finally:

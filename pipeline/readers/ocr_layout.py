@@ -109,7 +109,7 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str)
     s = 72.0 / dpi
     left, _, _, top = box
     out: list[tuple] = []
-    it = api.GetIterator()
+    it = api.GetIterator() if page_text.strip() else None
     if it is None:
         return out
     word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
@@ -128,7 +128,7 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str)
         if it.IsAtBeginningOf(line_level):
             flush()
             line_box = it.BoundingBox(line_level)
-        text, wbox = (it.GetUTF8Text(word_level) or "").strip(), it.BoundingBox(word_level)
+        text, wbox = _text(it, word_level), it.BoundingBox(word_level)
         if text and wbox and line_box:
             at = page_text.find(text, pos)
             spaced = at > pos and not page_text[pos:at].strip() and " " in page_text[pos:at]
@@ -144,3 +144,11 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str)
             break
     flush()
     return out
+
+
+def _text(it, level) -> str:
+    """An element's text; tesserocr raises for an element with none."""
+    try:
+        return (it.GetUTF8Text(level) or "").strip()
+    except RuntimeError:
+        return ""
