@@ -27,17 +27,23 @@ PERIOD_FIELD = re.compile(r"ห้วง(?:การ)?รายงาน|ระ�
 
 
 def _period(doc: Document, folded: str, fy: int | None, dates: list[Mention]) -> tuple[dict | None, int | None]:
-    """(period, fiscal year implied by the period)."""
-    field = PERIOD_FIELD.search(folded)
+    """(period, fiscal year implied by the period). The reporting-period field is a form's
+    field block (its value cell, however it wraps) where the reader saw one, else a line."""
+    block = structured.field_block(doc, structured.PERIOD_LABEL)
+    field: tuple[int, int, int] | None = None   # label start, value start, value end
+    if block is not None and block.value:
+        field = (block.start, block.value[0], block.value[1])
+    elif m := PERIOD_FIELD.search(folded):
+        line_end = folded.find("\n", m.end())
+        field = (m.start(), m.end(), len(folded) if line_end < 0 else line_end)
     label_match = None
     for pattern in (QUARTER, ROUND):
-        m = pattern.search(folded, field.start() if field else 0)
+        m = pattern.search(folded, field[0] if field else 0)
         if m and (label_match is None or m.start() < label_match.start()):
             label_match = m
     if field:
-        line_end = folded.find("\n", field.end())
-        line_end = len(folded) if line_end < 0 else line_end
-        ranges = [d for d in dates if field.end() <= d.start < line_end and d.value["start"] != d.value["end"]]
+        _, value_start, line_end = field
+        ranges = [d for d in dates if value_start <= d.start < line_end and d.value["start"] != d.value["end"]]
         if ranges:
             d = ranges[0]
             label = doc.text[label_match.start():label_match.end()] if label_match and \
@@ -89,7 +95,10 @@ def fields(doc: Document, dates: list[Mention], orgs: list[Mention]) -> dict:
         start, end = fiscal_year_range(fy)
         period = {**period, "start": start.isoformat(), "end": end.isoformat()}
     agency = structured.field(doc, structured.AGENCY_LABEL)  # a form's หน่วยงาน field, from its blocks
-    am = AGENCY_FIELD.search(folded)
+    # the flat rule reads only text the blocks have not read: in a form field or a table, a label
+    # that is not the agency's (หน่วยงานสนับสนุน, the supporting agencies) is not it
+    read = [(b.start, b.end) for b in doc.blocks if b.kind in ("form_field", "table")]
+    am = next((m for m in AGENCY_FIELD.finditer(folded) if not any(s <= m.start("v") < e for s, e in read)), None)
     if agency is None and am:
         agency = " ".join(doc.text[am.start("v"):am.end("v")].split()) or None
     elif agency is None and orgs:

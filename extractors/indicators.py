@@ -109,10 +109,14 @@ def _cut(text: str, start: int, line_end: int) -> int:
 
 
 _COLUMN_GAP = re.compile(r"[^\S\n]{2,}\S")
+# an enumerated section heading of a plan (ยุทธศาสตร์ที่ 2, เป้าประสงค์ฯ ที่ 7, กลยุทธ์ที่ 1): a line
+# of its own between a table's rows, never the rest of a name above it
+_ENUMERATED_HEADING = re.compile(r"[^\s\d]{3,}ฯ?[^\S\n]*ที่[^\S\n]*\d+(?:[^\S\n]|$)")
 _SEGMENT = re.compile(r"[^\S\n]*(?P<seg>\S(?:[^\S\n]?\S)*)")
 
 
-def _wrapped_in_column(folded: str, name_start: int, name_end: int) -> list[tuple[int, int]] | None:
+def _wrapped_in_column(folded: str, name_start: int, name_end: int,
+                       page_starts: frozenset[int] = frozenset()) -> list[tuple[int, int]] | None:
     """A column-aligned text dump (pdftotext -layout) wraps a long name inside its column:
 
         15) จำนวนเยาวชนที่เข้า    4,000 คน    5,719 คน
@@ -122,7 +126,9 @@ def _wrapped_in_column(folded: str, name_start: int, name_end: int) -> list[tupl
     When the name is cut by a column gap with more columns after it, the first segment of each
     following line is the rest of the name: lines right below it, or after one blank line a line
     that itself goes on in other columns; never a numbered line, a bullet, a number or a new KPI
-    name. (Indentation is no guide: normalised text has none.) Returns the pieces' spans or None."""
+    name, or an enumerated section heading (เป้าประสงค์ที่ 7: a PDF may show no blank line before
+    it). (Indentation is no guide: normalised text has none.) The blank line a PDF's pages are
+    joined with is no gap: a name goes on over a page break. Returns the pieces' spans or None."""
     line_end = folded.find("\n", name_end)
     line_end = len(folded) if line_end < 0 else line_end
     if not _COLUMN_GAP.match(folded, name_end, line_end):
@@ -133,6 +139,9 @@ def _wrapped_in_column(folded: str, name_start: int, name_end: int) -> list[tupl
         nxt = len(folded) if nxt < 0 else nxt
         line = folded[pos:nxt]
         if not line.strip():
+            if nxt + 1 in page_starts:
+                pos = nxt + 1
+                continue
             if blank:
                 break
             blank, pos = True, nxt + 1
@@ -140,7 +149,8 @@ def _wrapped_in_column(folded: str, name_start: int, name_end: int) -> list[tupl
         seg = _SEGMENT.match(folded, pos, nxt)
         piece = seg.group("seg") if seg else ""
         if not piece or NUMBERED_LINE.match(line) or piece[0].isdigit() or piece[0] in "-•*–" \
-                or _HEAD_START.match(piece) or (blank and not _COLUMN_GAP.search(folded, seg.end("seg"), nxt)):
+                or _HEAD_START.match(piece) or _ENUMERATED_HEADING.match(piece) \
+                or (blank and not _COLUMN_GAP.search(folded, seg.end("seg"), nxt)):
             break
         pieces.append(seg.span("seg"))
         pos, blank = nxt + 1, False
@@ -161,7 +171,8 @@ def _is_header(name: str) -> bool:
     return sum(w in name for w in _HEADER_WORDS) >= 2
 
 
-def _numbered(folded: str, phrases: list[tuple[int, int, str]]) -> list[Candidate]:
+def _numbered(folded: str, phrases: list[tuple[int, int, str]],
+              page_starts: frozenset[int] = frozenset()) -> list[Candidate]:
     """Numbered lines that name an indicator; `phrases` are the document's outcome phrases
     (found once, sorted), so each line looks its own up instead of searching again."""
     phrase_starts = [p[0] for p in phrases]
@@ -195,7 +206,7 @@ def _numbered(folded: str, phrases: list[tuple[int, int, str]]) -> list[Candidat
         group = next(i for i in (1, 2, 3, 4) if m.group(i))
         kind = "named" if named else ("kpi" if kpi_head else "heading")
         c = Candidate(rest_start, end, m.group(group), kind, outcome, number_span=m.span(group))
-        wrapped = _wrapped_in_column(folded, rest_start, end) if outcome is None else None
+        wrapped = _wrapped_in_column(folded, rest_start, end, page_starts) if outcome is None else None
         if wrapped:
             c.pieces, c.end = wrapped, wrapped[-1][1]
         found.append(c)
@@ -340,7 +351,7 @@ def extract(doc: Document) -> tuple[list[Mention], list[str]]:
     enums = _enumerations(folded)
     forms = _form_fields(folded)
     phrases = outcomes.find(folded)
-    numbered = _numbered(folded, phrases)
+    numbered = _numbered(folded, phrases, frozenset(doc.page_starts or ()))
 
     # sections: a numbered heading owns the text down to the next numbered line
     numbered.sort(key=lambda c: c.start)

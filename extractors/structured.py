@@ -20,6 +20,7 @@ from pathlib import Path
 
 from extractors import outcomes
 from pipeline.model import Block, Cell, Document, Mention
+from pipeline.thai import fold_digits
 
 NAME = "indicators"
 VERSION = "1"
@@ -250,24 +251,105 @@ def indicators(doc: Document) -> tuple[list[Mention], list[tuple[int, int]]]:
     return found, spans
 
 
-AGENCY_LABEL = re.compile(r"^(?:[0-9๐-๙]+\.)?(?:หน่วยงาน|ส่วนราชการ)(?:ที่รับผิดชอบ|เจ้าของเรื่อง)?$")
+_FIELD_NUMBER = r"^(?:[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)]?)?"
+AGENCY_LABEL = re.compile(_FIELD_NUMBER + r"(?:หน่วยงาน|ส่วนราชการ)(?:ที่รับผิดชอบ|รับผิดชอบ|เจ้าของเรื่อง)?$")
+PERIOD_LABEL = re.compile(_FIELD_NUMBER + r"(?:ห้วง|ระยะเวลา|รอบ|ช่วง(?:เวลา)?)(?:การ)?รายงาน(?:ผล)?$")
+# a form's own indicator and the fields that follow it (target, result, status), labels squashed
+_FORM_ROLES = {
+    "indicator": re.compile(_FIELD_NUMBER + r"(?:ตัวชี้วัด|ตัวบ่งชี้|KPI)(?:ความสำเร็จ|หลัก|ที่[0-9๐-๙]+)?"
+                            r"(?:เชิง(?:ปริมาณ|คุณภาพ|เวลา|ต้นทุน))?$", re.I),
+    "target": re.compile(_FIELD_NUMBER + r"(?:ค่า)?เป้าหมาย(?:การดำเนินงาน|ตัวชี้วัด)?$|^Target$", re.I),
+    "result": re.compile(_FIELD_NUMBER + r"ผล(?:การดำเนินงาน|การปฏิบัติงาน|การดำเนินการ)?(?:ตามตัวชี้วัด)?$"
+                         r"|^(?:Result|Actual)$", re.I),
+    "status": re.compile(_FIELD_NUMBER + r"(?:สถานะ|ผลการประเมิน|สรุปผล)(?:การดำเนินงาน)?$|^Status$", re.I),
+}
+
+
+def _fields(doc: Document) -> list[tuple[str, Block]]:
+    return [(_squash(doc.text[slice(*b.label)]), b) for b in doc.blocks
+            if b.kind == "form_field" and b.label and b.value]
+
+
+def field_block(doc: Document, label: re.Pattern[str]) -> Block | None:
+    """The first form field whose label (spaces removed) matches `label`."""
+    return next((b for name, b in _fields(doc) if label.match(name)), None)
 
 
 def field(doc: Document, label: re.Pattern[str]) -> str | None:
     """The value of the first form field whose label (spaces removed) matches `label`, its
     lines joined (a value may wrap inside its cell)."""
-    for b in doc.blocks:
-        if b.kind == "form_field" and b.label and b.value and label.match(_squash(doc.text[slice(*b.label)])):
-            return " ".join(doc.text[slice(*b.value)].split()) or None
-    return None
+    b = field_block(doc, label)
+    return " ".join(doc.text[slice(*b.value)].split()) or None if b is not None and b.value else None
+
+
+def _form_name(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """Where a form field's indicator name ends: on its first line where the flat rules end a name
+    (a unit, a second field, a figure), else across the lines of its value cell (a name wrapped in
+    its cell) up to a line that is an item or a field of its own, or holds an end."""
+    from extractors.indicators import _clean_end, _cut  # (indicators imports this module)
+
+    text = fold_digits(doc.text)
+    lines = _lines(doc, Cell(start, end, 0, 0))
+    name_end = start
+    for k, (s, e) in enumerate(lines):
+        if k and (_ITEM.match(text, s, e) is not None or re.search(r"[:：]", text[s:e])):
+            break
+        cut = _cut(text, s, e)
+        name_end = _clean_end(text, s, cut) if cut > s else name_end
+        if cut < e:
+            break
+    if (ex := _EXAMPLES.search(doc.text, start, name_end)) is not None and ex.start() > start:
+        name_end = ex.start()
+    return start, name_end
+
+
+def form_indicators(doc: Document) -> list[Mention]:
+    """A form's indicator fields (`ตัวชี้วัด : …`, a `ตัวชี้วัด` label cell beside its value cell),
+    each with the target, result and status fields written after it (before the next indicator)."""
+    fields = [(next((r for r, p in _FORM_ROLES.items() if p.match(name)), None), b) for name, b in _fields(doc)]
+    found: list[Mention] = []
+    for i, (role, b) in enumerate(fields):
+        if role != "indicator" or b.value is None:
+            continue
+        s, e = _form_name(doc, *b.value)
+        name = " ".join(doc.text[s:e].split())
+        if len(name) < 8 or _KPI.match(_squash(name)):
+            continue
+        values: dict[str, str] = {}
+        for other_role, other in fields[i + 1:]:
+            if other_role == "indicator":
+                break
+            if other_role and other_role not in values and other.value:
+                values[other_role] = " ".join(doc.text[slice(*other.value)].split())
+        target, result = values.get("target"), values.get("result")
+        outcome = next((o for v in (values.get("status"), result) if v and (o := status_of(v))), None)
+        if outcome is None and target and result and _numbers(target) and _numbers(target) == _numbers(result):
+            outcome = ("achieved", None)
+        found.append(Mention(NAME, s, e, doc.text[s:e], {
+            "number": None, "name": name, "outcome": outcome[0] if outcome else None,
+            "outcome_text": outcome[1] if outcome else None, "target": target, "result": result},
+            f"structured/{VERSION}"))
+    return found
 
 
 def merge(doc: Document, flat: list[Mention]) -> list[Mention]:
-    """The flat-text rules' indicators outside the KPI tables, and the tables' own rows."""
+    """The flat-text rules' indicators outside the KPI tables and form fields, the tables' own
+    rows and the forms' indicator fields. A form's indicator keeps what the flat rules paired
+    with it from elsewhere in the form (a `เป้าหมาย (…) - ผลการดำเนินงาน (…)` line) where its
+    own fields say nothing."""
     if not doc.blocks:
         return flat
     from_tables, spans = indicators(doc)
-    if not spans:
+    from_forms = [f for f in form_indicators(doc) if not any(s <= f.start < e for s, e in spans)]
+    if not spans and not from_forms:
         return flat
     outside = [m for m in flat if not any(s <= m.start < e for s, e in spans)]
-    return sorted(outside + from_tables, key=lambda m: m.start)
+    for f in from_forms:
+        same = [m for m in outside if f.start <= m.start < max(f.end, f.start + 1)]
+        for m in same:
+            for key in ("target", "result", "outcome", "outcome_text"):
+                if f.value[key] is None and m.value.get(key) is not None:
+                    f.value[key] = m.value[key]
+            f.value["number"] = f.value["number"] or m.value.get("number")
+        outside = [m for m in outside if m not in same]
+    return sorted(outside + from_tables + from_forms, key=lambda m: m.start)

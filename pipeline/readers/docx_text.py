@@ -17,39 +17,14 @@ from docx.oxml.ns import qn
 
 from pipeline.model import Block, Cell, ReadError
 from pipeline.readers.common import TextBuilder
+from pipeline.readers.docx_ticks import RENDER, mark_ticks, sym_text, symbol_run_text
 from pipeline.thai import THAI_DIGITS
 
 _P, _TBL, _TR, _TC, _T, _TAB, _BR, _CR = (
     qn(t) for t in ("w:p", "w:tbl", "w:tr", "w:tc", "w:t", "w:tab", "w:br", "w:cr"))
-_SDT, _SDT_CONTENT, _TXBX = (qn(t) for t in ("w:sdt", "w:sdtContent", "w:txbxContent"))
+_SDT, _SDT_CONTENT, _TXBX, _SYM = (qn(t) for t in ("w:sdt", "w:sdtContent", "w:txbxContent", "w:sym"))
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _VAL = qn("w:val")
-# Tick boxes drawn with a symbol font (w:sym, or a one-letter run in that font) as the Unicode box
-# they show, so a ticked option can be told from an empty one: Wingdings þ is ☑, ¨ is ☐; Wingdings 2
-# R is ☑, T is ☒, £ is □, 0x81 is an empty circle. (Content-control check boxes already hold ☒/☐.)
-_SYMBOL_BOXES: dict[str, dict[int, str]] = {
-    "wingdings": {0xFE: "☑", 0xFD: "☒", 0xFB: "☒", 0x78: "☒", 0xFC: "✓", 0xA8: "☐", 0x6F: "☐", 0x71: "❑",
-                  0xA1: "○", 0x6C: "●", 0x6E: "■"},
-    "wingdings 2": {0x52: "☑", 0x53: "☒", 0x54: "☒", 0x4F: "☒", 0x50: "✓", 0xA3: "□", 0xA2: "■", 0x81: "○",
-                    0x98: "●"},
-}
-_SYM, _RPR, _RFONTS = qn("w:sym"), qn("w:rPr"), qn("w:rFonts")
-
-
-def _symbol_box(font: str | None, code: int) -> str | None:
-    return _SYMBOL_BOXES.get((font or "").lower(), {}).get(code & 0xFF)
-
-
-def _symbol_run_text(t, text: str) -> str:
-    """A one- or two-letter run in a symbol font: its boxes as Unicode (else the text as it is)."""
-    rpr = t.getparent().find(_RPR)
-    fonts = rpr.find(_RFONTS) if rpr is not None else None
-    font = fonts.get(qn("w:ascii")) or fonts.get(qn("w:hAnsi")) if fonts is not None else None
-    if not font or font.lower() not in _SYMBOL_BOXES:
-        return text
-    return "".join(_symbol_box(font, ord(ch)) or ch for ch in text)
-
-
 def _roman(n: int) -> str:
     """Roman numeral of 1..3999; other numbers in decimal. Bounded work: a numbering that
     starts at 10**12 (w:start) took one loop step per thousand, and never ended."""
@@ -248,6 +223,9 @@ class _Walker:
         while stack:
             node = stack.pop()
             tag = node.tag
+            if (rendered := node.get(RENDER)) is not None:  # a tick box, as docx_ticks read it
+                out.append(rendered)
+                continue
             if tag == _TXBX:
                 if not any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
                     boxes.append(node)
@@ -256,13 +234,9 @@ class _Walker:
                 continue
             if tag == _T:
                 text = node.text or ""
-                out.append(_symbol_run_text(node, text) if 0 < len(text) <= 2 and not text.isspace() else text)
+                out.append(symbol_run_text(node, text))
             elif tag == _SYM:
-                char = node.get(qn("w:char"), "")
-                box = _symbol_box(node.get(qn("w:font")), int(char, 16)) if char.isalnum() and len(char) <= 4 \
-                    and all(c in "0123456789abcdefABCDEF" for c in char) else None
-                if box:
-                    out.append(box)
+                out.append(sym_text(node))
             elif tag == _TAB:
                 out.append("\t")
             elif tag in (_BR, _CR):
@@ -326,6 +300,7 @@ def docx_blocks(data: bytes) -> tuple[str, list[Block], list[str]]:
         doc = open_docx(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError, ValueError, lxml errors...
         raise ReadError(f"Word document cannot be opened: {type(e).__name__}: {e}") from e
+    mark_ticks(doc.element.body, doc.styles.element)
     walker = _Walker(doc)
     walker.block(doc.element.body)
     return walker.out.text, walker.out.blocks, []

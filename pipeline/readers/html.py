@@ -68,6 +68,8 @@ def _html_text(root) -> tuple[str, list[Block]]:
             out.rows[-1] += 1
         if el.text and tag:
             out.append(el.text)
+        if tag == "input" and (el.get("type") or "").lower() in ("checkbox", "radio"):
+            out.append("☑" if el.get("checked") is not None else "☐")  # a form's tick box, as Word's read
         for child in el:
             if isinstance(child.tag, str) and child.tag in _CHROME_TAGS:
                 if child.tail:

@@ -348,13 +348,19 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
     prev_ch = ""
     after_space = True  # nothing yet, or the text so far ends with a space
     marked = bool(attached)
+    ink_right = space_width = 0.0  # the last letter's right edge; the width of the space after it
     for j, (ch, left, right, size, _mid, space) in enumerate(bases):
         if space:
             if not after_space:
                 append(" ")
                 after_space = True
+                space_width = right - left
             prev_right = None
             continue
+        if prev_right is None and out and out[-1] == " " and left - ink_right > 1.6 * space_width > 0.0:
+            # white of two spaces or more (a space glyph, then the pen moved on: columns a
+            # writer lined up with spaces or a tab) is a column gap like a wide gap below
+            out[-1] = "  "
         if prev_right is not None and not after_space:
             gap = left - prev_right
             # digits of one number may come from two fonts ("1๔": an Arabic 1, a Thai ๔) whose
@@ -369,7 +375,7 @@ def _line_text(bases: list[Glyph], attached: dict[int, list[str]]) -> str:
         if marked and j in attached:
             out.extend(attached[j])
             after_space = False
-        prev_right = right
+        prev_right = ink_right = right
     return "".join(out).strip()
 
 
@@ -399,7 +405,7 @@ def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
     return prev.x1 + min(first_width, 6 * ln.size) + 0.55 * prev.size > right
 
 
-def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
+def join_wrapped(lines: list[Line], keep_y: bool = False, margin: list[Line] | None = None) -> list[str]:
     """Lines of one paragraph that the PDF wrapped at the right margin are one line again.
 
     A line is a wrap when the next line's first word would not have fitted before the text's
@@ -407,12 +413,14 @@ def join_wrapped(lines: list[Line], keep_y: bool = False) -> list[str]:
     line spacing and does not start a list item. Thai is written without
     spaces between words, so a wrap between two Thai letters joins with nothing, unless the
     line ended on a space glyph. With keep_y, lines that were joined leave an empty string so
-    the result stays aligned with `lines` (the caller drops empties).
+    the result stays aligned with `lines` (the caller drops empties). `margin`: the lines that
+    show where the text's right edge is, when some of the page's lines were taken out (a table).
     """
     if not lines:
         return []
-    right = max(ln.x1 for ln in lines)
-    if sum(ln.x1 >= right - 1.5 * ln.size for ln in lines) < 2:
+    margin = margin or lines
+    right = max(ln.x1 for ln in margin)
+    if sum(ln.x1 >= right - 1.5 * ln.size for ln in margin) < 2:
         # one line alone at the right edge is just the longest line, not a margin text wraps at
         return [ln.text for ln in lines]
     out: list[str] = []
@@ -492,20 +500,26 @@ def _large_size(lines: list[Line]) -> float:
 def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[PageItem]:
     """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
     ruled tables read cell by cell (a merged cell once, its lines joined)."""
+    from pipeline.readers.pdf_columns import unruled_tables
+
     if not grids:
-        lines = _lines(glyphs)
+        every = _lines(glyphs)
+        tables, lines = unruled_tables(glyphs, every)
         large = _large_size(lines)
-        return [PageItem.text_item(t, ln.y, ln.size >= large)
-                for ln, t in zip(lines, join_wrapped(lines, keep_y=True), strict=True) if t]
+        items = [PageItem.text_item(t, ln.y, ln.size >= large)
+                 for ln, t in zip(lines, join_wrapped(lines, keep_y=True, margin=every), strict=True) if t]
+        return sorted([*items, *tables], key=lambda t: -t.y) if tables else items
     blocks: list[tuple[float, PageItem]] = []
     cells, free = _into_cells(glyphs, grids)
     for k, (grid, table) in enumerate(zip(grids, cells, strict=True)):
         if free:
             grids[k], free = _with_open_last_row(grid, table, free)
-    free_lines = _lines(free)
+    every = _lines(free)
+    tables, free_lines = unruled_tables(free, every)
+    blocks.extend((t.y, t) for t in tables)
     large = _large_size(free_lines)
     blocks.extend((ln.y, PageItem.text_item(t, ln.y, ln.size >= large)) for ln, t in
-                  zip(free_lines, join_wrapped(free_lines, keep_y=True), strict=False) if t)
+                  zip(free_lines, join_wrapped(free_lines, keep_y=True, margin=every), strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
         rows = grid.rows(table)
         if rows:
