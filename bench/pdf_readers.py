@@ -49,8 +49,11 @@ def pdfium_text(path: Path) -> str:
 
 
 def thaireport_text(path: Path) -> str:
-    from pipeline.readers import read_document  # here, not above: only its own worker loads it
+    from pipeline.readers import pagecheck, read_document  # here, not above: only its own worker loads it
 
+    # the self-check's per-run cache starts empty for each file, as if a worker met it first:
+    # the runs repeat the same files, which would otherwise find every run counted already
+    pagecheck.clear_caches()
     return read_document(path).text
 
 

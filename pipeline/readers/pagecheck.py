@@ -76,27 +76,40 @@ class PageQuality:
 
 def ood_share(text: str, sample: int | None = None) -> float:
     """Share of the Thai characters (of a sample, OOD_SAMPLE by default) that fall in words
-    outside the dictionary."""
-    from pipeline.tokenize import tokens, words
-
-    runs, total = [], 0
+    outside the dictionary. Each run of Thai is segmented on its own and its counts are kept
+    (`_run_counts`): a report repeats its runs (`ล้านบาท`, its table headers) page after page."""
     limit = OOD_SAMPLE if sample is None else sample
+    thai = bad = total = 0
     for m in _THAI_RUN.finditer(text):
-        runs.append(m.group())
-        total += len(runs[-1])
+        run = m.group()
+        t, b = _run_counts(run)
+        thai += t
+        bad += b
+        total += len(run)
         if total >= limit:
             break
-    if not runs:
-        return 0.0
+    return bad / thai if thai else 0.0
+
+
+def clear_caches() -> None:
+    """Forget the runs counted so far (benchmarks that read the same files again)."""
+    _run_counts.cache_clear()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _run_counts(run: str) -> tuple[int, int]:
+    """(Thai characters in words, those in words outside the dictionary) of one run of Thai."""
+    from pipeline.tokenize import tokens, words
+
     vocab = words()
     thai = bad = 0
-    for tok in tokens(normalize_text(" ".join(runs))):
+    for tok in tokens(normalize_text(run)):
         if tok[0] <= " " or tok in _NOT_WORDS:
             continue
         thai += len(tok)
         if tok not in vocab:
             bad += len(tok)
-    return bad / thai if thai else 0.0
+    return thai, bad
 
 
 # The faults that survive `thai.normalize`: a mark with no base (not merely spaced off it), a
