@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         path = ROOT / "bench" / "results.json"
         results = json.loads(path.read_text("utf-8")) if path.exists() else {}
-        results["ocr"] = {"machine": "2-core shared VM, other jobs running", "date": time.strftime("%Y-%m-%d"),
-                          "rows": rows}
+        results["ocr"] = {"machine": f"2-core shared VM, load average {os.getloadavg()[0]:.1f} at the end",
+                          "date": time.strftime("%Y-%m-%d"), "rows": rows}
         path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", "utf-8")
     return 0
 
