@@ -290,3 +290,20 @@ def test_grid_edges_without_a_rule_across():
     assert inside.xs == [50.0, 300.0] and [round(y) for y in inside.ys] == [760, 30]
     assert grids_from_rules([], [(50.0, 700.0, 720.0), (300.0, 700.0, 720.0)]) == []
     assert grids_from_rules([], [(50.0, 30.0, 760.0), (300.0, 400.0, 500.0)]) == []
+
+
+def test_browser_paragraphs_are_not_joined_across_their_margins():
+    """On a Skia page a wrapped paragraph's lines are one line height apart; lines 1.65 line
+    heights apart are two paragraphs even when the first reaches the right edge."""
+    from pipeline.readers.pdf_layout import Line, join_wrapped
+
+    size = 19.56
+
+    def page(gap: float) -> list[Line]:
+        return [Line(700.0, "ร้อยละของการเบิกจ่ายงบประมาณ ณ วันสิ้นปีงบประมาณ", 34.0, 487.0, size, False),
+                Line(700.0 - gap, "ปีที่ประเมินผลการดำเนินงาน 2564", 34.0, 200.0, size, False),
+                Line(700.0 - 2 * gap, "ผู้ดูแลตัวบ่งชี้ สุชาติ ศรีชื่น และคณะทำงานของสำนักงาน", 34.0, 486.0, size, False)]
+
+    assert len(join_wrapped(page(1.65 * size))) == 2  # the page's own pitch: joined
+    assert len(join_wrapped(page(1.65 * size), max_pitch=1.35)) == 3
+    assert len(join_wrapped(page(1.03 * size), max_pitch=1.35)) == 2

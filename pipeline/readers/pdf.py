@@ -30,6 +30,12 @@ from pipeline.thai import normalize_text
 # outlines (many path objects); a blank page is not.
 MIN_IMAGE_COVER = 0.05
 MIN_OUTLINE_PATHS = 200
+# A browser sets a wrapped paragraph's lines one CSS line-height apart: `normal` is the font's
+# ascent to descent, what pdfium's loose box spans (1.03 box heights measured on Chromium's
+# pages), and even `line-height: 2` is ~1.25 boxes for a Thai font (its box is ~1.6 em high);
+# paragraphs are that plus their margins apart (1.65). On a Skia page, lines farther apart than
+# this are not one paragraph wrapped.
+SKIA_MAX_PITCH = 1.35
 
 
 def ocr_enabled() -> bool:
@@ -56,6 +62,7 @@ class _PageReader:
         # are not one-to-one with its characters in an /ActualText span: its pages are read by
         # spans first, glyph boxes second (a page of them reads plausibly but with `สำ เร็จ`)
         self.spans_first = spans_first
+        self.max_pitch = SKIA_MAX_PITCH if spans_first else None
         self.unmapped = self.recovered = self.named = 0
         self.ocr_missing: str | None = None
         # glyphs without a Unicode mapping: a placeholder per (font, code), named once per document
@@ -110,7 +117,7 @@ class _PageReader:
             if self.spans_first:
                 glyphs = drop_overstruck(glyphs)
             grids = page_grids(page) if glyphs else None
-            lines, named, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
+            lines, named, unnamed = self._name_unmapped(page_lines(glyphs, grids, self.max_pitch), unmapped, recovered)
             text = normalize_text("\n".join(lines)) if self.spans_first else "\n".join(lines)
             q = pagecheck.measure(text, number, len(glyphs), unnamed, method="clusters" if self.spans_first else "text")
             paths = 0
@@ -153,7 +160,7 @@ class _PageReader:
         method = "text" if read is read_glyphs else "clusters"
         if method == "clusters":
             glyphs = drop_overstruck(glyphs)
-        lines, _, unnamed = self._name_unmapped(page_lines(glyphs, grids), unmapped, recovered)
+        lines, _, unnamed = self._name_unmapped(page_lines(glyphs, grids, self.max_pitch), unmapped, recovered)
         q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unnamed, method=method)
         q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
         q2.verdict = pagecheck.assess(q2)
@@ -168,7 +175,8 @@ class _PageReader:
         known = any((label, side) in self.mark_labels for (label, _, _), side in found.items())
         if len(found) < marks.MIN_MISPLACED and not known:
             return lines, q
-        mapping = marks.solve(glyphs, found, self.mark_labels, lambda gs: "\n".join(page_lines(gs, grids)),
+        mapping = marks.solve(glyphs, found, self.mark_labels,
+                              lambda gs: "\n".join(page_lines(gs, grids, self.max_pitch)),
                               lambda text: pagecheck.ood_share(text, sample=10**9))
         self.mark_labels.update(mapping)
         self.misplaced_marks[number] = (glyphs, found, grids)
@@ -188,7 +196,7 @@ class _PageReader:
         self.applied[number] = set(mapping)
         self.relabelled[number] = Counter(f"{label}\u2192{mapping[(label, side)]}"
                                           for (label, _, _), side in found.items() if (label, side) in mapping)
-        return self._name_unmapped(page_lines(marks.relabel(glyphs, found, mapping), grids), 0, 0)[0]
+        return self._name_unmapped(page_lines(marks.relabel(glyphs, found, mapping), grids, self.max_pitch), 0, 0)[0]
 
     def revisit(self, pages: list[list]) -> None:
         """Pages read before one of their marks' labels was solved (on a later page), laid out again."""

@@ -405,7 +405,8 @@ def _would_not_fit(prev: Line, ln: Line, right: float) -> bool:
     return prev.x1 + min(first_width, 6 * ln.size) + 0.55 * prev.size > right
 
 
-def join_wrapped(lines: list[Line], keep_y: bool = False, margin: list[Line] | None = None) -> list[str]:
+def join_wrapped(lines: list[Line], keep_y: bool = False, margin: list[Line] | None = None,
+                 max_pitch: float | None = None) -> list[str]:
     """Lines of one paragraph that the PDF wrapped at the right margin are one line again.
 
     A line is a wrap when the next line's first word would not have fitted before the text's
@@ -415,6 +416,8 @@ def join_wrapped(lines: list[Line], keep_y: bool = False, margin: list[Line] | N
     line ended on a space glyph. With keep_y, lines that were joined leave an empty string so
     the result stays aligned with `lines` (the caller drops empties). `margin`: the lines that
     show where the text's right edge is, when some of the page's lines were taken out (a table).
+    `max_pitch`: the farthest apart, in line heights, two lines of one paragraph can be when the
+    producer's line spacing is known (a browser's: see `pdf.SKIA_MAX_PITCH`).
     """
     if not lines:
         return []
@@ -432,8 +435,11 @@ def join_wrapped(lines: list[Line], keep_y: bool = False, margin: list[Line] | N
     gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y > 0.8 * a.size)
     pitch = 1.15 * gaps[len(gaps) // 10] if len(gaps) >= 5 else 0.0
     for ln in lines:
+        reach = pitch or 2.2 * max(prev.size, ln.size) if prev is not None else 0.0
+        if max_pitch is not None and prev is not None:
+            reach = min(reach, max_pitch * max(prev.size, ln.size))
         wraps = (prev is not None and _would_not_fit(prev, ln, right)
-                 and 0 < prev.y - ln.y <= (pitch or 2.2 * max(prev.size, ln.size))
+                 and 0 < prev.y - ln.y <= reach
                  and not _LIST_START.match(ln.text) and not out[-1].endswith((":", "|")))
         if wraps:
             joiner = "" if (not prev.ends_space and _THAI.match(out[-1][-1]) and _THAI.match(ln.text[0])) else " "
@@ -497,7 +503,8 @@ def _large_size(lines: list[Line]) -> float:
     return 1.25 * sizes[len(sizes) // 2]
 
 
-def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[PageItem]:
+def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None,
+               max_pitch: float | None = None) -> list[PageItem]:
     """The page's items top to bottom: paragraphs (wrapped lines joined), list items, and
     ruled tables read cell by cell (a merged cell once, its lines joined)."""
     from pipeline.readers.pdf_columns import unruled_tables
@@ -506,8 +513,8 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
         every = _lines(glyphs)
         tables, lines = unruled_tables(glyphs, every)
         large = _large_size(lines)
-        items = [PageItem.text_item(t, ln.y, ln.size >= large)
-                 for ln, t in zip(lines, join_wrapped(lines, keep_y=True, margin=every), strict=True) if t]
+        joined = join_wrapped(lines, keep_y=True, margin=every, max_pitch=max_pitch)
+        items = [PageItem.text_item(t, ln.y, ln.size >= large) for ln, t in zip(lines, joined, strict=True) if t]
         return sorted([*items, *tables], key=lambda t: -t.y) if tables else items
     blocks: list[tuple[float, PageItem]] = []
     cells, free = _into_cells(glyphs, grids)
@@ -518,8 +525,9 @@ def page_lines(glyphs: list[Glyph], grids: list[Grid] | None = None) -> list[Pag
     tables, free_lines = unruled_tables(free, every)
     blocks.extend((t.y, t) for t in tables)
     large = _large_size(free_lines)
+    joined = join_wrapped(free_lines, keep_y=True, margin=every, max_pitch=max_pitch)
     blocks.extend((ln.y, PageItem.text_item(t, ln.y, ln.size >= large)) for ln, t in
-                  zip(free_lines, join_wrapped(free_lines, keep_y=True, margin=every), strict=False) if t)
+                  zip(free_lines, joined, strict=False) if t)
     for grid, table in zip(grids, cells, strict=True):
         rows = grid.rows(table)
         if rows:
