@@ -50,12 +50,7 @@ def gold() -> list[dict]:
 
 def ood_of(text: str) -> float:
     """Whole-text share outside the dictionary (pagecheck samples a page; here every character)."""
-    saved = pagecheck.OOD_SAMPLE
-    pagecheck.OOD_SAMPLE = 10**9
-    try:
-        return pagecheck.ood_share(text)
-    finally:
-        pagecheck.OOD_SAMPLE = saved
+    return pagecheck.ood_share(text, sample=None)
 
 
 def measure_set(paths: list[Path], golds: list[dict]) -> dict:

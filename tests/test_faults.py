@@ -114,6 +114,15 @@ def _left_running(tag: str) -> list[int]:
     return [p for p in _ours(tag) if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
 
 
+def _assert_none_left(left: list[int]) -> None:
+    """No process of ours is left; any that is gets killed either way."""
+    try:
+        assert not left, [psutil.Process(p).cmdline() for p in left]
+    finally:
+        for p in left:
+            os.kill(p, signal.SIGKILL)
+
+
 def test_kill_9_of_the_command_leaves_no_process_of_ours(tmp_path):
     """No PREFECT_API_URL: the command starts Prefect's temporary server too."""
     inbox = txt_inbox(tmp_path, 40)
@@ -134,11 +143,7 @@ def test_kill_9_of_the_command_leaves_no_process_of_ours(tmp_path):
     left = _left_running(tag)
     print(f"\nbefore kill -9: {len(before)} processes of ours ({names}); 5 s after: {left}")
     assert len(before) >= 4  # the command, the fork server, 2 workers, the temporary server
-    try:
-        assert not left, [psutil.Process(p).cmdline() for p in left]
-    finally:
-        for p in left:
-            os.kill(p, signal.SIGKILL)
+    _assert_none_left(left)
 
 
 @pytest.mark.parametrize("when", ["importing", "server starting"])
@@ -170,10 +175,8 @@ def test_ctrl_c_before_the_run_exits_in_one_line_and_leaves_no_process(tmp_path,
     try:
         assert proc.returncode == 130
         assert "Traceback" not in err and "interrupted" in err and err.strip().count("\n") == 0
-        assert not left, [psutil.Process(p).cmdline() for p in left]
     finally:
-        for p in left:
-            os.kill(p, signal.SIGKILL)
+        _assert_none_left(left)
 
 
 def _workers_of(cli_pid: int) -> list[psutil.Process]:

@@ -74,11 +74,11 @@ class PageQuality:
                 + (0.5 * (1 - thai_share) if self.invisible_text else 0.0))
 
 
-def ood_share(text: str, sample: int | None = None) -> float:
-    """Share of the Thai characters (of a sample, OOD_SAMPLE by default) that fall in words
+def ood_share(text: str, sample: int | None = OOD_SAMPLE) -> float:
+    """Share of the Thai characters (of the first `sample` of them; None: all) that fall in words
     outside the dictionary. Each run of Thai is segmented on its own and its counts are kept
     (`_run_counts`): a report repeats its runs (`ล้านบาท`, its table headers) page after page."""
-    limit = OOD_SAMPLE if sample is None else sample
+    limit = len(text) if sample is None else sample
     thai = bad = total = 0
     for m in _THAI_RUN.finditer(text):
         run = m.group()

@@ -70,9 +70,8 @@ class _PageReader:
         self.solved: dict[str, str] = {}
         # marks drawn on the wrong side for their label: (label, side) -> character, per document
         self.mark_labels: dict[tuple[str, str], str] = {}
-        self.relabelled: dict[int, Counter[str]] = {}  # page -> marks relabelled there ("ู→้": n)
         self.misplaced_marks: dict[int, tuple] = {}  # page -> (glyphs, misplaced marks, grids)
-        self.applied: dict[int, set[tuple[str, str]]] = {}  # page -> (label, side) relabelled there
+        self.applied: dict[int, dict[tuple[str, str], str]] = {}  # page -> the mapping it was laid out with
 
     def _name_unmapped(self, items: list, unmapped: int, recovered: int) -> tuple[list, int, int]:
         """(the page's items with unnamed glyphs named or dropped, glyphs named, glyphs still
@@ -98,24 +97,14 @@ class _PageReader:
         return out, named, unmapped - recovered - named
 
     def read(self, raw, page, number: int) -> tuple[list[str], pagecheck.PageQuality]:
-        from pipeline.readers.pdf_layout import (
-            drop_overstruck,
-            page_grids,
-            page_lines,
-            read_glyph_clusters,
-            read_glyphs,
-            visible,
-        )
+        from pipeline.readers.pdf_layout import page_grids, page_lines, read_glyph_clusters, read_glyphs
 
         textpage = page.get_textpage()
         try:
             first, second = read_glyphs, read_glyph_clusters
             if self.spans_first:
                 first, second = second, first
-            glyphs, unmapped, recovered = first(raw, textpage.raw, self.placeholders)
-            glyphs = visible(glyphs, page.get_cropbox())
-            if self.spans_first:
-                glyphs = drop_overstruck(glyphs)
+            glyphs, unmapped, recovered = self._glyphs(raw, textpage, page, first)
             grids = page_grids(page) if glyphs else None
             lines, named, unnamed = self._name_unmapped(page_lines(glyphs, grids, self.max_pitch), unmapped, recovered)
             text = normalize_text("\n".join(lines)) if self.spans_first else "\n".join(lines)
@@ -151,17 +140,23 @@ class _PageReader:
             return lines2, q2
         return lines, q
 
-    def _reread(self, raw, textpage, page, grids, q, number, read):
-        """The page read by the other glyph strategy (`read_glyph_clusters` or `read_glyphs`)."""
-        from pipeline.readers.pdf_layout import drop_overstruck, page_lines, read_glyphs, visible
+    def _glyphs(self, raw, textpage, page, read) -> tuple[list, int, int]:
+        """The page's visible glyphs by one strategy (`read_glyphs` or `read_glyph_clusters`, which
+        also reads a text drawn twice, a shadow or fake bold, once); (glyphs, unmapped, recovered)."""
+        from pipeline.readers.pdf_layout import drop_overstruck, read_glyph_clusters, visible
 
         glyphs, unmapped, recovered = read(raw, textpage.raw, self.placeholders)
         glyphs = visible(glyphs, page.get_cropbox())
-        method = "text" if read is read_glyphs else "clusters"
-        if method == "clusters":
-            glyphs = drop_overstruck(glyphs)
+        return (drop_overstruck(glyphs) if read is read_glyph_clusters else glyphs), unmapped, recovered
+
+    def _reread(self, raw, textpage, page, grids, q, number, read):
+        """The page read by the other glyph strategy (`read_glyph_clusters` or `read_glyphs`)."""
+        from pipeline.readers.pdf_layout import page_lines, read_glyphs
+
+        glyphs, unmapped, recovered = self._glyphs(raw, textpage, page, read)
         lines, _, unnamed = self._name_unmapped(page_lines(glyphs, grids, self.max_pitch), unmapped, recovered)
-        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unnamed, method=method)
+        q2 = pagecheck.measure(normalize_text("\n".join(lines)), number, len(glyphs), unnamed,
+                               method="text" if read is read_glyphs else "clusters")
         q2.image_cover, q2.invisible_text = q.image_cover, q.invisible_text
         q2.verdict = pagecheck.assess(q2)
         return lines, q2
@@ -177,7 +172,7 @@ class _PageReader:
             return lines, q
         mapping = marks.solve(glyphs, found, self.mark_labels,
                               lambda gs: "\n".join(page_lines(gs, grids, self.max_pitch)),
-                              lambda text: pagecheck.ood_share(text, sample=10**9))
+                              lambda text: pagecheck.ood_share(text, sample=None))
         self.mark_labels.update(mapping)
         self.misplaced_marks[number] = (glyphs, found, grids)
         if not mapping:
@@ -193,9 +188,7 @@ class _PageReader:
         from pipeline.readers.pdf_layout import page_lines
 
         glyphs, found, grids = self.misplaced_marks[number]
-        self.applied[number] = set(mapping)
-        self.relabelled[number] = Counter(f"{label}\u2192{mapping[(label, side)]}"
-                                          for (label, _, _), side in found.items() if (label, side) in mapping)
+        self.applied[number] = mapping
         return self._name_unmapped(page_lines(marks.relabel(glyphs, found, mapping), grids, self.max_pitch), 0, 0)[0]
 
     def revisit(self, pages: list[list]) -> None:
@@ -203,8 +196,16 @@ class _PageReader:
         for number, (_, found, _) in self.misplaced_marks.items():
             mapping = {key: self.mark_labels[key] for key in {(lb, sd) for (lb, _, _), sd in found.items()}
                        if key in self.mark_labels}
-            if pages[number - 1] and set(mapping) - self.applied.get(number, set()):
+            if pages[number - 1] and set(mapping) - set(self.applied.get(number, {})):
                 pages[number - 1] = self._relaid(number, mapping)
+
+    def relabelled(self) -> Counter[str]:
+        """How many marks were relabelled as what ("ู→้": n), over the pages laid out with a mapping."""
+        out: Counter[str] = Counter()
+        for number, mapping in self.applied.items():
+            out.update(f"{label}\u2192{mapping[(label, side)]}" for (label, _, _), side
+                       in self.misplaced_marks[number][1].items() if (label, side) in mapping)
+        return out
 
     def _worth_ocr(self, q: pagecheck.PageQuality, paths: int) -> bool:
         if q.image_cover is None:  # a garbage page with plenty of Thai-looking text: look at it now
@@ -257,7 +258,7 @@ def read_pdf(path: str, data: bytes) -> Document:
             raise ReadError("PDF is encrypted (password required); ask the sender for an "
                             "unprotected copy") from e
         raise ReadError(f"PDF is damaged or truncated and cannot be opened ({msg})") from e
-    producer = (pdf.get_metadata_dict().get("Producer") or "") if len(pdf) else ""
+    producer = pdf.get_metadata_dict().get("Producer") or ""
     reader = _PageReader(path, ocr_enabled(), spans_first=producer.startswith("Skia/PDF"))
     pages: list[list] = []  # each page's items (pdf_layout.PageItem)
     quality: list[pagecheck.PageQuality] = []
@@ -314,7 +315,7 @@ def _warnings(reader: _PageReader, quality: list[pagecheck.PageQuality]) -> list
                          "the dictionary" for q in by["doubtful"][:10])
         warnings.append(f"page(s) {_pages_list([q.page for q in by['doubtful']])} read with doubtful Thai "
                         f"({figs})")
-    relabelled = sum(reader.relabelled.values(), Counter())
+    relabelled = reader.relabelled()
     if relabelled:
         what = ", ".join(f"{k} ×{n}" for k, n in relabelled.most_common())
         warnings.append(f"Thai marks whose Unicode label contradicts where they are drawn relabelled from the "

@@ -1081,7 +1081,8 @@ def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] 
             continue
         size = line_height or height
         if len(text) > 1:
-            recent = [*recent[-3:], (text, height, _span_end(u, advance, size), u[1], u[5][1])]
+            end = _span_end(u, advance, size)
+            recent = [*recent[-3:], (text, height, u[2] if end is None else end, u[1], u[5][1])]
         elif not u[6] and text not in _COMBINING:
             line_height = height
         kept.append((u, size))
@@ -1095,8 +1096,8 @@ def read_glyph_clusters(raw, textpage, placeholders: dict[tuple[str, int], str] 
         mid = (u[4] + u[3]) / 2
         glyphs.append((u[0], u[1], right, height if height > 1.0 else 1.0, mid, u[6]))
         # two numbers in a row ("พ.ศ. 2567 5."): with no space glyphs in the file, the space pdfium
-        # generated at the gap is the only sign of it (a gap alone may be two fonts' digits, "1๔")
-        # (a gap wider than the digits' limit in `_line_text` speaks for itself, a column gap included)
+        # generated at the gap is the only sign of it (a gap alone may be two fonts' digits, "1๔");
+        # a gap wider than the digits' limit in `_line_text` speaks for itself
         if (u[8] != _INF and nxt is not None and u[0][-1] in _DIGIT_CHARS and nxt[0][0] in _DIGIT_CHARS
                 and nxt[1] - right <= 0.5 * size):
             glyphs.append((" ", u[8], u[8], height if height > 1.0 else 1.0, mid, True))
@@ -1128,15 +1129,18 @@ _CONSONANT = "consonant"
 _TYPICAL_ERROR = 0.05
 
 
-def _span_end(u: list, advance: dict[str, float], size: float) -> float:
-    """Where a span's cluster ends by its characters' own advances (its box's end when one of
-    them was never read alone on the page)."""
+def _span_end(u: list, advance: dict[str, float], size: float, estimate: bool = False) -> float | None:
+    """Where a span's cluster ends by its characters' own advances; None when one of them was
+    never read alone on the page (with `estimate`, a consonant is then taken as the page's
+    typical consonant)."""
     end = u[5][0]
     for ch in u[0]:
         if ch not in _COMBINING:
             width = advance.get(ch)
+            if width is None and estimate and "\u0e01" <= ch <= "\u0e2e":
+                width = advance.get(_CONSONANT)
             if width is None:
-                return u[2]
+                return None
             end += size * width
     return end
 
@@ -1150,18 +1154,12 @@ def _span_right(u: list, nxt: list | None, advance: dict[str, float], size: floa
     if nxt is None or nxt[5][1] != u[5][1] or not 0 < nxt[5][0] - right < 1.5 * size:
         return right
     end = _span_end(u, advance, size)
-    if end == right:
-        estimated = _span_end(u, {**advance, **dict.fromkeys(_unseen(u[0], advance), advance.get(_CONSONANT))},
-                              size) if _CONSONANT in advance else right
-        if estimated != right and nxt[5][0] - estimated < _TYPICAL_ERROR * size:
-            return nxt[5][0]
-        return min(nxt[5][0], u[8])  # the cautious reading
-    return nxt[5][0] if nxt[5][0] - end < 0.15 * size else max(end, right)
-
-
-def _unseen(text: str, advance: dict[str, float]) -> list[str]:
-    """The Thai consonants of a span never read alone on the page."""
-    return [ch for ch in text if "\u0e01" <= ch <= "\u0e2e" and ch not in advance]
+    if end is not None:
+        return nxt[5][0] if nxt[5][0] - end < 0.15 * size else max(end, right)
+    estimated = _span_end(u, advance, size, estimate=True)
+    if estimated is not None and nxt[5][0] - estimated < _TYPICAL_ERROR * size:
+        return nxt[5][0]
+    return min(nxt[5][0], u[8])  # the cautious reading
 
 
 def _row_texts(row: list[TableCell]) -> list[str]:
