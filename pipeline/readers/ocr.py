@@ -112,7 +112,7 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
         except RuntimeError:  # tesserocr: nothing recognised on the page (a blank image)
             return OcrPage(text="", confidence=0.0, seconds=time.perf_counter() - t0)
         text, conf = api.GetUTF8Text(), api.MeanTextConf()
-        glyphs = ocr_layout.words(api, dpi, box, text) if page.get_rotation() == 0 else []
+        glyphs = ocr_layout.words(api, dpi, box, text, image) if page.get_rotation() == 0 else []
     finally:
         api.Clear()
     h, v = ocr_layout.rules(image, dpi, box) if glyphs else ([], [])

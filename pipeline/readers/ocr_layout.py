@@ -94,7 +94,7 @@ def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list
 COLUMN_GAP = 0.8   # of a line's height: a gap between two words wider than this is a column gap
 
 
-def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str) -> list[tuple]:
+def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None) -> list[tuple]:
     """Tesseract's text (after `Recognize`) as `pdf_layout` glyphs in page space: (text, left,
     right, height, middle, False), one per run of a text line with no column gap in it.
 
@@ -103,47 +103,64 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str)
     where it judged one real, so each word is found there in turn and a run is their texts with
     those spaces. A gap wider than a column gap starts a new run: a line Tesseract ran across two
     table cells splits there. A run takes its line's height and middle, so one line's runs group
-    as one line however far their marks reach."""
+    as one line however far their marks reach. Numbers in Thai digits are read again from the
+    ink of `image` (the page as recognised) by `ocr_digits`."""
     import tesserocr
 
-    s = 72.0 / dpi
-    left, _, _, top = box
     out: list[tuple] = []
     it = api.GetIterator() if page_text.strip() else None
     if it is None:
         return out
+    dark = np.asarray(image) < DARK if image is not None else None
     word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
-    line_box = None
+    line_box, line = None, []  # the words of the line being read: [text, box, spaced]
     pos = 0  # where the next word is looked for in page_text
-    run: list = []  # [text, x0, x1] in pixels
-
-    def flush() -> None:
-        if run and line_box is not None and run[0].strip():
-            y0, y1 = line_box[1], line_box[3]
-            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s,
-                        top - (y0 + y1) / 2 * s, False))
-        run.clear()
-
     while True:
         if it.IsAtBeginningOf(line_level):
-            flush()
-            line_box = it.BoundingBox(line_level)
+            _line_runs(line, line_box, dark, dpi, box, out)
+            line_box, line = it.BoundingBox(line_level), []
         text, wbox = _text(it, word_level), it.BoundingBox(word_level)
         if text and wbox and line_box:
             at = page_text.find(text, pos)
             spaced = at > pos and not page_text[pos:at].strip() and " " in page_text[pos:at]
             pos = at + len(text) if at >= 0 else pos
-            if run and wbox[0] - run[2] > COLUMN_GAP * max(line_box[3] - line_box[1], 1):
-                flush()
-            if not run:
-                run.extend([text, wbox[0], wbox[2]])
-            else:
-                run[0] += (" " if spaced else "") + text
-                run[2] = max(run[2], wbox[2])
+            line.append([text, wbox, spaced])
         if not it.Next(word_level):
             break
-    flush()
+    _line_runs(line, line_box, dark, dpi, box, out)
     return out
+
+
+def _line_runs(line: list[list], line_box, dark, dpi: int, box: tuple, out: list[tuple]) -> None:
+    """One text line's words as glyphs, one per run with no column gap in it, appended to `out`."""
+    if not line or line_box is None:
+        return
+    if dark is not None:
+        from pipeline.readers import ocr_digits
+
+        ocr_digits.reread_line(line, line_box, dark)
+    s = 72.0 / dpi
+    left, _, _, top = box
+    y0, y1 = line_box[1], line_box[3]
+    run: list = []  # [text, x0, x1] in pixels
+
+    def flush() -> None:
+        if run and run[0].strip():
+            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s,
+                        top - (y0 + y1) / 2 * s, False))
+        run.clear()
+
+    for text, wbox, spaced in line:
+        if not text:
+            continue  # a shape ocr_digits gave to the word before
+        if run and wbox[0] - run[2] > COLUMN_GAP * max(y1 - y0, 1):
+            flush()
+        if not run:
+            run.extend([text, wbox[0], wbox[2]])
+        else:
+            run[0] += (" " if spaced else "") + text
+            run[2] = max(run[2], wbox[2])
+    flush()
 
 
 def _text(it, level) -> str:
