@@ -68,6 +68,21 @@ def _engine():
     return api
 
 
+def thai_engine():
+    """A second engine with the Thai model alone, for words the mixed one read as Latin
+    (`ocr_layout.reread_latin`); None where the mixed engine is Thai alone already."""
+    api = getattr(_local, "thai", None)
+    if api is None:
+        import tesserocr
+
+        path = tessdata_dir()
+        if path is None or "+" not in LANGS:
+            return None
+        api = tesserocr.PyTessBaseAPI(path=path.rstrip("/") + "/", lang="tha", psm=tesserocr.PSM.SINGLE_LINE)
+        _local.thai = api
+    return api
+
+
 @functools.cache
 def available() -> str | None:
     """None when OCR can run here, else the reason (naming the package to install)."""

@@ -9,6 +9,8 @@ rules then break into steps).
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 DARK = 128               # grey level below which a pixel is ink
@@ -91,6 +93,37 @@ def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list
     return h, v
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_THAI_READING = re.compile(r"[ก-๛0-9.,:/()\-]+")  # Thai letters, marks and digits, and a number's signs
+_THAI_LETTER = re.compile(r"[ก-ฮ๐-๙]")
+
+
+def reread_latin(line: list[list], image) -> None:
+    """Words of `line` ([text, pixel box, spaced, confidence]) that the mixed Thai+English engine
+    read as Latin letters, read again with the Thai model alone: the English model claims short
+    Thai words and Thai numbers (`ลบ.` read `au.`, `พ.ศ.` `WA,`, `ก.พ.` `nw.`, `๒๙` `log`, `วันที่`
+    `JUN`). The Thai reading replaces the Latin one when it is Thai and Tesseract is surer of it;
+    a real English word or acronym (`BUDGET`, `PMQA`, `Covid`) reads as Thai with less confidence
+    and stays."""
+    from pipeline.readers import ocr
+
+    api = None
+    for word in line:
+        text, (x0, y0, x1, y1), conf = word[0], word[1], word[3]
+        if not _LATIN.search(text):
+            continue
+        api = api or ocr.thai_engine()
+        if api is None:
+            return
+        pad = (y1 - y0) // 3
+        api.SetImage(image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad)))
+        thai = api.GetUTF8Text().strip()
+        if _THAI_READING.fullmatch(thai) and _THAI_LETTER.search(thai) and api.MeanTextConf() > conf:
+            word[0] = thai
+    if api is not None:
+        api.Clear()
+
+
 COLUMN_GAP = 0.8   # of a line's height: a gap between two words wider than this is a column gap
 
 
@@ -117,27 +150,28 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     pos = 0  # where the next word is looked for in page_text
     while True:
         if it.IsAtBeginningOf(line_level):
-            _line_runs(line, line_box, dark, dpi, box, out)
+            _line_runs(line, line_box, image, dark, dpi, box, out)
             line_box, line = it.BoundingBox(line_level), []
         text, wbox = _text(it, word_level), it.BoundingBox(word_level)
         if text and wbox and line_box:
             at = page_text.find(text, pos)
             spaced = at > pos and not page_text[pos:at].strip() and " " in page_text[pos:at]
             pos = at + len(text) if at >= 0 else pos
-            line.append([text, wbox, spaced])
+            line.append([text, wbox, spaced, it.Confidence(word_level)])
         if not it.Next(word_level):
             break
-    _line_runs(line, line_box, dark, dpi, box, out)
+    _line_runs(line, line_box, image, dark, dpi, box, out)
     return out
 
 
-def _line_runs(line: list[list], line_box, dark, dpi: int, box: tuple, out: list[tuple]) -> None:
+def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, out: list[tuple]) -> None:
     """One text line's words as glyphs, one per run with no column gap in it, appended to `out`."""
     if not line or line_box is None:
         return
     if dark is not None:
         from pipeline.readers import ocr_digits
 
+        reread_latin(line, image)
         ocr_digits.reread_line(line, line_box, dark)
     s = 72.0 / dpi
     left, _, _, top = box
@@ -150,7 +184,7 @@ def _line_runs(line: list[list], line_box, dark, dpi: int, box: tuple, out: list
                         top - (y0 + y1) / 2 * s, False))
         run.clear()
 
-    for text, wbox, spaced in line:
+    for text, wbox, spaced, _ in line:
         if not text:
             continue  # a shape ocr_digits gave to the word before
         if run and wbox[0] - run[2] > COLUMN_GAP * max(y1 - y0, 1):
