@@ -10,6 +10,7 @@ rules then break into steps).
 from __future__ import annotations
 
 import re
+import statistics
 
 import numpy as np
 
@@ -125,6 +126,8 @@ def reread_latin(line: list[list], image) -> None:
 
 
 COLUMN_GAP = 0.8   # of a line's height: a gap between two words wider than this is a column gap
+MIDDLE_ABOVE_BASE = 0.3  # a line's middle, above its baseline, in the page's typical line heights
+NOISE_HEIGHT = 0.4       # a line lower than this share of the page's typical line is specks
 
 
 def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None) -> list[tuple]:
@@ -135,12 +138,19 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     over its base's); its page text (`page_text`, `GetUTF8Text`) writes them with a space only
     where it judged one real, so each word is found there in turn and a run is their texts with
     those spaces. A gap wider than a column gap starts a new run: a line Tesseract ran across two
-    table cells splits there. A run takes its line's height and middle, so one line's runs group
-    as one line however far their marks reach. Numbers in Thai digits are read again from the
-    ink of `image` (the page as recognised) by `ocr_digits`."""
+    table cells splits there. A run takes its line's height, and a middle a fixed distance above
+    its line's baseline (the page's typical line height x `MIDDLE_ABOVE_BASE`): one line's runs
+    group as one line however far their marks reach, and lines are as far apart as their
+    baselines, which the marks a line happens to have do not move (the middle of its box would,
+    and paragraphs would not join at the page's line pitch). A "line" much lower than the page's
+    typical one (`NOISE_HEIGHT`) is the scan's specks read as text, and is left out. Numbers in
+    Thai digits are read again from the ink of `image` (the page as recognised) by `ocr_digits`,
+    words read as Latin by the Thai model (`reread_latin`), tone marks and spaces checked by
+    `ocr_spelling`."""
     import tesserocr
 
-    out: list[tuple] = []
+    s = 72.0 / dpi
+    out: list[tuple] = []  # (text, x0, x1, height, baseline in pixels)
     it = api.GetIterator() if page_text.strip() else None
     if it is None:
         return out
@@ -152,6 +162,9 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
         if it.IsAtBeginningOf(line_level):
             _line_runs(line, line_box, image, dark, dpi, box, out)
             line_box, line = it.BoundingBox(line_level), []
+            base = it.Baseline(line_level)
+            if line_box and base:
+                line_box = (*line_box, (base[0][1] + base[1][1]) / 2)
         text, wbox = _text(it, word_level), it.BoundingBox(word_level)
         if text and wbox and line_box:
             at = page_text.find(text, pos)
@@ -161,27 +174,35 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
         if not it.Next(word_level):
             break
     _line_runs(line, line_box, image, dark, dpi, box, out)
-    return out
+    if not out:
+        return out
+    typical = statistics.median(g[3] for g in out)
+    _, _, _, top = box
+    return [(text, x0, x1, h, top - base * s + MIDDLE_ABOVE_BASE * typical, False)
+            for text, x0, x1, h, base in out if h >= NOISE_HEIGHT * typical]
 
 
 def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, out: list[tuple]) -> None:
     """One text line's words as glyphs, one per run with no column gap in it, appended to `out`."""
     if not line or line_box is None:
         return
+    from pipeline.readers import ocr_spelling
+
     if dark is not None:
         from pipeline.readers import ocr_digits
 
         reread_latin(line, image)
         ocr_digits.reread_line(line, line_box, dark)
     s = 72.0 / dpi
-    left, _, _, top = box
+    left = box[0]
     y0, y1 = line_box[1], line_box[3]
+    base = line_box[4] if len(line_box) > 4 else y1 - 0.25 * (y1 - y0)  # no baseline: above the descents
     run: list = []  # [text, x0, x1] in pixels
 
     def flush() -> None:
         if run and run[0].strip():
-            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s,
-                        top - (y0 + y1) / 2 * s, False))
+            out.append((ocr_spelling.correct(run[0].strip()), left + run[1] * s, left + run[2] * s,
+                        (y1 - y0) * s, base))
         run.clear()
 
     for text, wbox, spaced, _ in line:
