@@ -26,7 +26,8 @@ import numpy as np
 
 SIZE = 16              # a shape is compared as a SIZE x SIZE grey square of its ink box
 ASPECT_WEIGHT = 2.0    # weight of the (log) width/height difference against the squares' distance
-MAX_DISTANCE = 0.5     # a match further than this is no match (right ones: 0.05-0.4, others 0.7+)
+NUMBER_SPACE = 0.52    # of a digit's height: a gap this wide between two shapes is a word space
+MAX_DISTANCE = 0.6     # a match further than this is no match (right ones: 0.05-0.5, others 0.6+)
 SHAPES = Path(__file__).resolve().parent.parent / "data" / "thai_digit_shapes.npz"
 
 THAI_DIGIT = re.compile(r"[๐-๙]")
@@ -99,8 +100,8 @@ def _is_numberish(text: str) -> bool:
     return 2 * len(_NUMBERISH.findall(text)) >= len(text)
 
 
-def _read_shapes(comps: list, core: tuple[int, int]) -> list[tuple[float, str]] | None:
-    """(middle x, character) of each shape of a number (`comps` left to right, cut from its text
+def _read_shapes(comps: list, core: tuple[int, int]) -> tuple[list[tuple[float, str, float]], float] | None:
+    """(middle x, character, half width) of each shape of a number (`comps` left to right, cut from its text
     line; `core` the x range Tesseract gave the number), or None when one is not a clear digit or
     sign (the number is then left as Tesseract read it). A shape at either end that is no digit
     and lies mostly outside `core` is a neighbouring letter's: Tesseract's LSTM boxes are only
@@ -115,27 +116,39 @@ def _read_shapes(comps: list, core: tuple[int, int]) -> list[tuple[float, str]] 
     base = median(c[2] for c, _ in body)
     out: list[tuple[float, str] | None] = []
     inside: list[bool] = []
-    for (top, left, bottom, right, mask), h in zip(comps, heights, strict=True):
+    last: tuple[tuple, int] | None = None  # the digit shape before and how many digits it gave
+    for comp, h in zip(comps, heights, strict=True):
+        top, left, bottom, right, mask = comp
         w, mid = right - left + 1, (left + right) / 2
         if not base - 1.1 * digit_h <= (top + bottom) / 2 <= base + 0.3 * digit_h:
             continue                       # a mark of the line above or below
         inside.append(min(right, core[1]) - max(left, core[0]) >= 0.5 * w)
         if h > 1.6 * digit_h:
             out.append(None)               # a rule or shapes run together: not a number's
+            last = None
         elif h >= 0.55 * digit_h:
             read = _glyphs(mask, table, digit_h)
-            for x, label in read or [(0.0, "")]:
-                out.append((left + x, label) if read else None)
+            if read is None and last is not None and left - last[0][3] <= 0.2 * digit_h:
+                # a stroke the scan broke off the digit before (a bold ๑'s tail): the two as one
+                union = _union(last[0], comp)
+                read = _glyphs(union[4], table, digit_h)
+                if read is not None:
+                    del out[-last[1]:], inside[-last[1] - 1:-1]
+                    comp, left = union, union[1]
+            for x, label, hw in read or [(0.0, "", 0.0)]:
+                out.append((left + x, label, hw) if read else None)
                 inside.append(inside[-1])
             inside.pop()
-        elif h <= 0.45 * digit_h:
+            last = (comp, len(read)) if read else None
+        elif h <= 0.45 * digit_h or (w <= 0.35 * digit_h and top >= base - 0.55 * digit_h):
+            # a sign: small, or narrow and in the lower half (a comma reaches half a digit's height)
             if out and out[-1] and out[-1][1] in ".," and abs(out[-1][0] - mid) < 0.2 * digit_h:
-                out[-1] = (out[-1][0], ":")  # two dots one over the other
+                out[-1] = (out[-1][0], ":", out[-1][2])  # two dots one over the other
                 inside.pop()
-            elif w > 1.5 * h and w > 0.25 * digit_h:
-                out.append((mid, "-"))
+            elif w > 1.5 * h and w > 0.25 * digit_h and bottom < base - 0.15 * digit_h:
+                out.append((mid, "-", w / 2))
             else:
-                out.append((mid, "," if bottom > base + 0.12 * digit_h else "."))
+                out.append((mid, "," if bottom > base + 0.12 * digit_h else ".", w / 2))
         else:
             out.append(None)
     while out and (out[0] is None or out[0][1] in ".,-:") and not inside[0]:
@@ -146,17 +159,26 @@ def _read_shapes(comps: list, core: tuple[int, int]) -> list[tuple[float, str]] 
         inside.pop()
     if not out or any(r is None for r in out) or not any(THAI_DIGIT.match(r[1]) for r in out):
         return None
-    return out  # type: ignore[return-value]
+    return out, digit_h  # type: ignore[return-value]
 
 
-def _glyphs(mask: np.ndarray, table: tuple, digit_h: float, depth: int = 2) -> list[tuple[float, str]] | None:
-    """(middle x within `mask`, character) of the digits one shape is: itself, or, when it matches
+def _union(a: tuple, b: tuple) -> tuple:
+    """Two shapes (top, left, bottom, right, mask) as one."""
+    top, left, bottom, right = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+    mask = np.zeros((bottom - top + 1, right - left + 1), bool)
+    for t, lf, _, _, m in (a, b):
+        mask[t - top:t - top + m.shape[0], lf - left:lf - left + m.shape[1]] |= m
+    return top, left, bottom, right, mask
+
+
+def _glyphs(mask: np.ndarray, table: tuple, digit_h: float, depth: int = 2) -> list[tuple[float, str, float]] | None:
+    """(middle x within `mask`, character, half width) of the digits one shape is: itself, or, when it matches
     nothing and is wide enough for two, the two digits a scan's noise ran together, cut at the
     column of least ink in its middle."""
     label, distance = nearest(mask, *table)
     w = mask.shape[1]
     if label in _READABLE and distance <= MAX_DISTANCE:
-        return [((w - 1) / 2, label)]
+        return [((w - 1) / 2, label, w / 2)]
     if depth == 0 or w < 0.9 * digit_h:
         return None
     ink = mask.sum(axis=0)
@@ -170,7 +192,7 @@ def _glyphs(mask: np.ndarray, table: tuple, digit_h: float, depth: int = 2) -> l
         read = _glyphs(part[:, xs[0]:xs[-1] + 1], table, digit_h, depth - 1)
         if read is None:
             return None
-        parts += [(x0 + xs[0] + x, ch) for x, ch in read]
+        parts += [(x0 + xs[0] + x, ch, hw) for x, ch, hw in read]
     return parts
 
 
@@ -216,12 +238,20 @@ def _reread_run(run: list[list], line_box: tuple[int, int, int, int], dark: np.n
     read = _read_shapes(comps, (x0 - left, x1 - left))
     if not read:
         return
-    offset = left
+    shapes, digit_h = read
     texts = [""] * len(run)
-    for mid, ch in read:
-        x = mid + offset
+    spaced = [w[2] for w in run]
+    prev: tuple[int, float] | None = None  # the word and right edge of the shape before
+    for mid, ch, half in shapes:
+        x = mid + left
         k = next((k for k, b in enumerate(boxes) if b[0] <= x <= b[2]),
                  min(range(len(boxes)), key=lambda k: min(abs(boxes[k][0] - x), abs(boxes[k][2] - x))))
+        if prev is not None and k != prev[0] and not texts[k]:
+            # a number's digits are 0.02-0.48 of a digit's height apart in the eight tlwg designs,
+            # `1๔` included, digits a space apart 0.55-1.36: less is one number that Tesseract
+            # cut in two words
+            spaced[k] = bool(x - half - prev[1] >= NUMBER_SPACE * digit_h)
         texts[k] += ch
-    for word, text in zip(run, texts, strict=True):
-        word[0] = text
+        prev = (k, x + half)
+    for word, text, space in zip(run, texts, spaced, strict=True):
+        word[0], word[2] = text, space

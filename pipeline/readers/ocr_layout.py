@@ -80,6 +80,60 @@ def _pieces_joined(runs: list[tuple[int, int, int]], gap: int) -> list[tuple[flo
     return [(rule[4] / rule[5], int(rule[1]), int(rule[2])) for rule in out]
 
 
+def without_rules(image, dpi: int):
+    """The image with its table rules painted out (and the pixel next to each side of them, a
+    scan's grey edge): Tesseract's page layout reads a rule as a text line and drops the text of
+    a cell it takes for part of a drawing (`3. ตัวชี้วัด` beside a form's rules)."""
+    from PIL import Image
+
+    pixels = np.asarray(image).copy()
+    dark = pixels < DARK
+    mask = np.zeros_like(dark)
+    for r, a, b in _runs(dark, int(RULE_H_INCH * dpi)):
+        mask[max(r - 1, 0):r + 2, a:b + 1] = True
+    for c, a, b in _runs(dark.T, int(RULE_V_INCH * dpi)):
+        mask[a:b + 1, max(c - 1, 0):c + 2] = True
+    if not mask.any():
+        return image
+    pixels[mask] = 255
+    return Image.fromarray(pixels)
+
+
+MISSED_CELL = 4          # pixels per side of the cells ink left unread is looked for in
+MISSED_MIN_INCH = 0.08   # such ink at least this high (a line of small print) is text Tesseract dropped
+
+
+def missed_regions(image, word_boxes: list[tuple[int, int, int, int]], dpi: int) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of ink no recognised word covers, one per line of it: text Tesseract's page
+    layout took for a picture and left unread (a form's `3. ตัวชี้วัด` alone in its cell, which
+    it reads when shown that cell alone). Specks of a scan's noise are too small to count; a
+    word's box covers the ink half a line height around it (its marks)."""
+    from pipeline.readers.ocr_digits import _components
+
+    f = MISSED_CELL
+    dark = np.asarray(image) < DARK
+    h, w = (dark.shape[0] // f) * f, (dark.shape[1] // f) * f
+    ink = dark[:h, :w].reshape(h // f, f, w // f, f).sum(axis=(1, 3)) >= 3
+    for x0, y0, x1, y1 in word_boxes:
+        pad = (y1 - y0) // 2
+        ink[max((y0 - pad) // f, 0):(y1 + pad) // f + 1, max((x0 - pad) // f, 0):(x1 + pad) // f + 1] = False
+    if not ink.any():
+        return []
+    gap = max(int(0.1 * dpi / f), 1)  # the letters of one line, 0.1 inch apart at most, as one shape
+    joined = ink.copy()
+    for k in range(1, gap + 1):
+        joined[:, k:] |= ink[:, :-k]
+    closed = joined.copy()
+    for k in range(1, gap + 1):
+        closed[:, :-k] &= joined[:, k:]
+    min_h = MISSED_MIN_INCH * dpi / f
+    out = []
+    for top, left, bottom, right, _ in _components(closed | ink):
+        if bottom - top + 1 >= min_h and right - left + 1 >= 2 * min_h:
+            out.append((left * f, top * f, (right + 1) * f, (bottom + 1) * f))
+    return out
+
+
 def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list, list]:
     """The page's horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) in page space (points,
     y up; `box` the crop box: left, bottom, right, top), as `pdf_layout.grids_from_rules` takes them."""
@@ -99,6 +153,25 @@ _THAI_READING = re.compile(r"[ก-๛0-9.,:/()\-]+")  # Thai letters, marks and 
 _THAI_LETTER = re.compile(r"[ก-ฮ๐-๙]")
 
 
+_THAI_PIECE = re.compile(r"[ก-๎]+")  # letters and marks, not digits
+
+
+def _plausible_thai(text: str) -> bool:
+    """A Thai reading worth a Latin one's place: Thai letters, digits and a number's signs, and
+    each run of letters a dictionary word or words, or an abbreviation (`ลบ.`, `พ.ศ.`); read
+    alone, an English word comes out as Thai letters that are no words (`PMQA` as `ขมเอว์`)."""
+    from pipeline.tokenize import tokens, words
+
+    if not _THAI_READING.fullmatch(text) or not _THAI_LETTER.search(text):
+        return False
+    for m in _THAI_PIECE.finditer(text):
+        if text[m.end():m.end() + 1] == "." and len(m.group()) <= 3:
+            continue
+        if not all(t in words() for t in tokens(m.group())):
+            return False
+    return True
+
+
 def reread_latin(line: list[list], image) -> None:
     """Words of `line` ([text, pixel box, spaced, confidence]) that the mixed Thai+English engine
     read as Latin letters, read again with the Thai model alone: the English model claims short
@@ -116,11 +189,14 @@ def reread_latin(line: list[list], image) -> None:
         api = api or ocr.thai_engine()
         if api is None:
             return
-        pad = (y1 - y0) // 3
-        api.SetImage(image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad)))
-        thai = api.GetUTF8Text().strip()
-        if _THAI_READING.fullmatch(thai) and _THAI_LETTER.search(thai) and api.MeanTextConf() > conf:
-            word[0] = thai
+        best = conf
+        for pad in ((y1 - y0) // 4, (y1 - y0) // 3, (y1 - y0) // 2):
+            # a short word read alone is read differently by the margin left around it: the
+            # surest of three readings
+            api.SetImage(image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad)))
+            thai = api.GetUTF8Text().strip()
+            if _plausible_thai(thai) and api.MeanTextConf() > best:
+                word[0], best = thai, api.MeanTextConf()
     if api is not None:
         api.Clear()
 
@@ -180,6 +256,22 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     _, _, _, top = box
     return [(text, x0, x1, h, top - base * s + MIDDLE_ABOVE_BASE * typical, False)
             for text, x0, x1, h, base in out if h >= NOISE_HEIGHT * typical]
+
+
+def word_boxes(api) -> list[tuple[int, int, int, int]]:
+    """The pixel boxes of every word Tesseract recognised (after `Recognize`)."""
+    import tesserocr
+
+    out = []
+    it = api.GetIterator()
+    level = tesserocr.RIL.WORD
+    while it is not None:
+        b = it.BoundingBox(level)
+        if b:
+            out.append(b)
+        if not it.Next(level):
+            break
+    return out
 
 
 def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, out: list[tuple]) -> None:

@@ -16,10 +16,13 @@ import functools
 import math
 import re
 
+from pipeline.thai import COMBINING
+
 EDIT_COST = math.log(0.05)  # an edit is taken when it makes the run 20 times as likely or more
 MAX_EDITS = 4               # per run of Thai
 _UPPER = "ิีึื"
 _TONES = "่้"
+_ORPHAN_MARKS = re.compile(f"(?:^|(?<=[^\u0e01-\u0e2e\u0e30-\u0e4e]))[{COMBINING}]+", re.M)
 _THAI_RUN = re.compile(r"[ก-๛]+(?: {1,2}[ก-๛]+)*")
 
 
@@ -80,5 +83,7 @@ def _correct_run(text: str) -> str:
 
 
 def correct(text: str) -> str:
-    """`text` (a line or a run of one, as OCR read it) with the likelier tone marks and spaces."""
-    return _THAI_RUN.sub(lambda m: _correct_run(m.group(0)), text)
+    """`text` (a line or a run of one, as OCR read it) with the likelier tone marks and spaces,
+    and without marks that sit on no letter (Tesseract reads a speck under a full stop as `ุ`:
+    `ก.ุพ.`)."""
+    return _THAI_RUN.sub(lambda m: _correct_run(m.group(0)), _ORPHAN_MARKS.sub("", text))
