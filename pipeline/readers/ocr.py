@@ -110,13 +110,13 @@ def ocr_image(image) -> OcrPage:
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0)
 
 
-MISSED_MIN_CONFIDENCE = 60  # a region read on its own is kept when Tesseract is this sure of it
+MISSED_MIN_CONFIDENCE = 60  # a word of a region read on its own is kept when Tesseract is this sure of it
 
 
 def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]:
     """The glyphs of ink the page's layout left unread (`ocr_layout.missed_regions`), each region
-    read on its own as one block of text; a picture, a stamp or a signature reads with little
-    confidence and is left out."""
+    read on its own as one block of text; what a picture, a stamp or a signature reads as has
+    little confidence and is left out, word by word."""
     import tesserocr
 
     from pipeline.readers import ocr_layout
@@ -132,10 +132,8 @@ def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]
             crop = image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
             api.SetImage(crop)
             text = api.GetUTF8Text()
-            if api.MeanTextConf() < MISSED_MIN_CONFIDENCE or not text.strip():
-                continue
             shifted = (box[0] + (x0 - pad) * s, box[1], box[2], box[3] - (y0 - pad) * s)
-            out += ocr_layout.words(api, dpi, shifted, text, crop)
+            out += ocr_layout.words(api, dpi, shifted, text, crop, min_confidence=MISSED_MIN_CONFIDENCE)
     finally:
         api.SetPageSegMode(tesserocr.PSM.AUTO)
     return out

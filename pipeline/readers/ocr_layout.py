@@ -107,15 +107,16 @@ def missed_regions(image, word_boxes: list[tuple[int, int, int, int]], dpi: int)
     """Pixel boxes of ink no recognised word covers, one per line of it: text Tesseract's page
     layout took for a picture and left unread (a form's `3. ตัวชี้วัด` alone in its cell, which
     it reads when shown that cell alone). Specks of a scan's noise are too small to count; a
-    word's box covers the ink half a line height around it (its marks)."""
+    word's box covers the ink half a typical word's height around it (its marks)."""
     from pipeline.readers.ocr_digits import _components
 
     f = MISSED_CELL
     dark = np.asarray(image) < DARK
     h, w = (dark.shape[0] // f) * f, (dark.shape[1] // f) * f
     ink = dark[:h, :w].reshape(h // f, f, w // f, f).sum(axis=(1, 3)) >= 3
+    typical = int(statistics.median(y1 - y0 for _, y0, _, y1 in word_boxes)) if word_boxes else 0
     for x0, y0, x1, y1 in word_boxes:
-        pad = (y1 - y0) // 2
+        pad = typical // 2 if y1 - y0 <= 3 * typical else 0  # not around a "word" read off a rule
         ink[max((y0 - pad) // f, 0):(y1 + pad) // f + 1, max((x0 - pad) // f, 0):(x1 + pad) // f + 1] = False
     if not ink.any():
         return []
@@ -127,11 +128,19 @@ def missed_regions(image, word_boxes: list[tuple[int, int, int, int]], dpi: int)
     for k in range(1, gap + 1):
         closed[:, :-k] &= joined[:, k:]
     min_h = MISSED_MIN_INCH * dpi / f
-    out = []
-    for top, left, bottom, right, _ in _components(closed | ink):
-        if bottom - top + 1 >= min_h and right - left + 1 >= 2 * min_h:
-            out.append((left * f, top * f, (right + 1) * f, (bottom + 1) * f))
+    found = [(left * f, top * f, (right + 1) * f, (bottom + 1) * f)
+             for top, left, bottom, right, _ in _components(closed | ink)
+             if bottom - top + 1 >= min_h and right - left + 1 >= 2 * min_h]
+    found.sort(key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), reverse=True)
+    out: list[tuple[int, int, int, int]] = []
+    for b in found:  # a piece mostly inside a bigger region is read with it
+        if not any(_overlap(b, o) >= 0.5 * (b[2] - b[0]) * (b[3] - b[1]) for o in out):
+            out.append(b)
     return out
+
+
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
+    return max(min(a[2], b[2]) - max(a[0], b[0]), 0) * max(min(a[3], b[3]) - max(a[1], b[1]), 0)
 
 
 def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list, list]:
@@ -206,7 +215,8 @@ MIDDLE_ABOVE_BASE = 0.3  # a line's middle, above its baseline, in the page's ty
 NOISE_HEIGHT = 0.4       # a line lower than this share of the page's typical line is specks
 
 
-def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None) -> list[tuple]:
+def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None,
+          min_confidence: float = 0.0) -> list[tuple]:
     """Tesseract's text (after `Recognize`) as `pdf_layout` glyphs in page space: (text, left,
     right, height, middle, False), one per run of a text line with no column gap in it.
 
@@ -222,7 +232,7 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     typical one (`NOISE_HEIGHT`) is the scan's specks read as text, and is left out. Numbers in
     Thai digits are read again from the ink of `image` (the page as recognised) by `ocr_digits`,
     words read as Latin by the Thai model (`reread_latin`), tone marks and spaces checked by
-    `ocr_spelling`."""
+    `ocr_spelling`. Words read with less than `min_confidence` are left out."""
     import tesserocr
 
     s = 72.0 / dpi
@@ -246,7 +256,9 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
             at = page_text.find(text, pos)
             spaced = at > pos and not page_text[pos:at].strip() and " " in page_text[pos:at]
             pos = at + len(text) if at >= 0 else pos
-            line.append([text, wbox, spaced, it.Confidence(word_level)])
+            conf = it.Confidence(word_level)
+            if conf >= min_confidence:
+                line.append([text, wbox, spaced, conf])
         if not it.Next(word_level):
             break
     _line_runs(line, line_box, image, dark, dpi, box, out)
