@@ -115,6 +115,7 @@ def missed_regions(image, word_boxes: list[tuple[int, int, int, int]], dpi: int)
     h, w = (dark.shape[0] // f) * f, (dark.shape[1] // f) * f
     ink = dark[:h, :w].reshape(h // f, f, w // f, f).sum(axis=(1, 3)) >= 3
     typical = int(statistics.median(y1 - y0 for _, y0, _, y1 in word_boxes)) if word_boxes else 0
+    min_h = max(MISSED_MIN_INCH * dpi, 0.6 * typical) / f  # lower: marks of a line, not a line
     for x0, y0, x1, y1 in word_boxes:
         pad = typical // 2 if y1 - y0 <= 3 * typical else 0  # not around a "word" read off a rule
         ink[max((y0 - pad) // f, 0):(y1 + pad) // f + 1, max((x0 - pad) // f, 0):(x1 + pad) // f + 1] = False
@@ -127,7 +128,6 @@ def missed_regions(image, word_boxes: list[tuple[int, int, int, int]], dpi: int)
     closed = joined.copy()
     for k in range(1, gap + 1):
         closed[:, :-k] &= joined[:, k:]
-    min_h = MISSED_MIN_INCH * dpi / f
     found = [(left * f, top * f, (right + 1) * f, (bottom + 1) * f)
              for top, left, bottom, right, _ in _components(closed | ink)
              if bottom - top + 1 >= min_h and right - left + 1 >= 2 * min_h]
@@ -212,7 +212,9 @@ def reread_latin(line: list[list], image) -> None:
 
 COLUMN_GAP = 0.8   # of a line's height: a gap between two words wider than this is a column gap
 MIDDLE_ABOVE_BASE = 0.3  # a line's middle, above its baseline, in the page's typical line heights
-NOISE_HEIGHT = 0.4       # a line lower than this share of the page's typical line is specks
+NOISE_HEIGHT = 0.4       # a line lower than this share of the page's typical line is specks,
+LOW_LINE = 0.6           # and one lower than this share is the marks of the line below read as a
+LOW_LINE_CONFIDENCE = 80  # line of its own (`vy ' vy`) unless Tesseract is this sure of its words
 
 
 def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None,
@@ -229,7 +231,8 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     group as one line however far their marks reach, and lines are as far apart as their
     baselines, which the marks a line happens to have do not move (the middle of its box would,
     and paragraphs would not join at the page's line pitch). A "line" much lower than the page's
-    typical one (`NOISE_HEIGHT`) is the scan's specks read as text, and is left out. Numbers in
+    typical one (`NOISE_HEIGHT`) is the scan's specks read as text, and one somewhat lower read
+    with little confidence (`LOW_LINE`) the marks of the line below: both are left out. Numbers in
     Thai digits are read again from the ink of `image` (the page as recognised) by `ocr_digits`,
     words read as Latin by the Thai model (`reread_latin`), tone marks and spaces checked by
     `ocr_spelling`. Words read with less than `min_confidence` are left out."""
@@ -264,26 +267,40 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     _line_runs(line, line_box, image, dark, dpi, box, out)
     if not out:
         return out
-    typical = statistics.median(g[3] for g in out)
+    typical = _typical_height(out)
     _, _, _, top = box
     return [(text, x0, x1, h, top - base * s + MIDDLE_ABOVE_BASE * typical, False)
-            for text, x0, x1, h, base in out if h >= NOISE_HEIGHT * typical]
+            for text, x0, x1, h, base, conf in out
+            if h >= NOISE_HEIGHT * typical and (h >= LOW_LINE * typical or conf >= LOW_LINE_CONFIDENCE)]
 
 
 def word_boxes(api) -> list[tuple[int, int, int, int]]:
-    """The pixel boxes of every word Tesseract recognised (after `Recognize`)."""
+    """The pixel boxes of every text line and word Tesseract recognised (after `Recognize`): a
+    Thai line's box takes in the marks above and below its letters, which a word's box may not."""
     import tesserocr
 
     out = []
-    it = api.GetIterator()
-    level = tesserocr.RIL.WORD
-    while it is not None:
-        b = it.BoundingBox(level)
-        if b:
-            out.append(b)
-        if not it.Next(level):
-            break
+    for level in (tesserocr.RIL.TEXTLINE, tesserocr.RIL.WORD):
+        it = api.GetIterator()
+        while it is not None:
+            b = it.BoundingBox(level)
+            if b:
+                out.append(b)
+            if not it.Next(level):
+                break
     return out
+
+
+def _typical_height(runs: list[tuple]) -> float:
+    """The height of the line the page's text is mostly in: the median of the runs' heights, each
+    counted by its letters (specks and marks read as lines come in many short runs)."""
+    ordered = sorted((r[3], len(r[0])) for r in runs)
+    half, seen = sum(n for _, n in ordered) / 2, 0
+    for height, n in ordered:
+        seen += n
+        if seen >= half:
+            return height
+    return ordered[-1][0]
 
 
 def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, out: list[tuple]) -> None:
@@ -302,11 +319,12 @@ def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, ou
     y0, y1 = line_box[1], line_box[3]
     base = line_box[4] if len(line_box) > 4 else y1 - 0.25 * (y1 - y0)  # no baseline: above the descents
     run: list = []  # [text, x0, x1] in pixels
+    confidence = statistics.fmean(w[3] for w in line)
 
     def flush() -> None:
         if run and run[0].strip():
             out.append((ocr_spelling.correct(run[0].strip()), left + run[1] * s, left + run[2] * s,
-                        (y1 - y0) * s, base))
+                        (y1 - y0) * s, base, confidence))
         run.clear()
 
     for text, wbox, spaced, _ in line:
