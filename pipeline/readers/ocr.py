@@ -129,10 +129,11 @@ def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]
     try:
         for x0, y0, x1, y1 in regions:
             pad = max((y1 - y0) // 4, 4)
-            crop = image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+            left, top = max(x0 - pad, 0), max(y0 - pad, 0)
+            crop = ocr_layout.crop(image, (left, top, x1 + pad, y1 + pad))
             api.SetImage(crop)
             text = api.GetUTF8Text()
-            shifted = (box[0] + (x0 - pad) * s, box[1], box[2], box[3] - (y0 - pad) * s)
+            shifted = (box[0] + left * s, box[1], box[2], box[3] - top * s)
             out += ocr_layout.words(api, dpi, shifted, text, crop, min_confidence=MISSED_MIN_CONFIDENCE)
     finally:
         api.SetPageSegMode(tesserocr.PSM.AUTO)
@@ -151,7 +152,8 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     box = page.get_cropbox()
     try:
         image = ocr_layout.deskew(api, render(page, dpi))
-        clean = ocr_layout.without_rules(image, dpi)
+        runs = ocr_layout.rule_runs(image, dpi)
+        clean = ocr_layout.without_rules(image, runs)
         if clean is not image:
             api.SetImage(clean)
         try:
@@ -165,6 +167,6 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
             glyphs += _read_missed(api, clean, ocr_layout.missed_regions(clean, boxes, dpi), dpi, box)
     finally:
         api.Clear()
-    h, v = ocr_layout.rules(image, dpi, box) if glyphs else ([], [])
+    h, v = ocr_layout.rules(runs, dpi, box) if glyphs else ([], [])
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0,
                    glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v))

@@ -18,20 +18,31 @@ DARK = 128               # grey level below which a pixel is ink
 RULE_H_INCH = 0.4        # a horizontal rule runs at least this far unbroken (letters' strokes do not)
 RULE_V_INCH = 0.25       # a vertical rule: a table row is at least one line of text high
 MIN_SKEW_DEGREES = 0.05  # below it the image is read as it is
+SKEW_CELL = 2            # pixels per side of the ink mask the skew is measured on (4: twice the error)
 
 
 def skew_degrees(image) -> float:
     """The angle the page was turned by, found as the rotation under which its rows of ink are
-    sharpest (the projection profile: text lines and rules line up with the pixel rows), on a
-    quarter-size image: -3..3 degrees by quarters, then to a twentieth."""
-    from PIL import Image
-
-    small = image.resize((max(image.width // 4, 1), max(image.height // 4, 1))).point(lambda p: 255 if p < DARK else 0)
+    sharpest (the projection profile: text lines and rules line up with the pixel rows): -3..3
+    degrees by quarters, then to a twentieth. The ink is a half-size mask, a cell dark when
+    any of its pixels is (averaging would grey a thin table rule away, and on a page of a few
+    lines the rules are what shows the turn), and each angle's rows are counted from the ink's
+    coordinates turned exactly: a rotated image's interpolation blurs every angle but zero, which
+    then wins on pages of little ink."""
+    f = SKEW_CELL
+    dark = np.asarray(image) < DARK
+    h, w = max(dark.shape[0] // f, 1) * f, max(dark.shape[1] // f, 1) * f
+    dark = np.pad(dark, ((0, max(h - dark.shape[0], 0)), (0, max(w - dark.shape[1], 0))))[:h, :w]
+    ys, xs = np.nonzero(dark.reshape(h // f, f, w // f, f).any(axis=(1, 3)))
+    if len(ys) == 0:
+        return 0.0
+    ys, xs = ys - ys.mean(), xs - xs.mean()
 
     def sharpness(degrees: float) -> float:
-        rows = np.asarray(small.rotate(degrees, resample=Image.Resampling.BILINEAR, fillcolor=0),
-                          dtype=np.float32).sum(axis=1)
-        return float((rows * rows).sum())
+        t = np.radians(degrees)
+        rows = np.round(ys * np.cos(t) - xs * np.sin(t)).astype(np.int64)
+        counts = np.bincount(rows - rows.min()).astype(np.float64)
+        return float((counts * counts).sum())
 
     coarse = max((k * 0.25 for k in range(-12, 13)), key=sharpness)
     return max((coarse + k * 0.05 for k in range(-5, 6)), key=sharpness)
@@ -80,22 +91,34 @@ def _pieces_joined(runs: list[tuple[int, int, int]], gap: int) -> list[tuple[flo
     return [(rule[4] / rule[5], int(rule[1]), int(rule[2])) for rule in out]
 
 
-def without_rules(image, dpi: int):
-    """The image with its table rules painted out (and the pixel next to each side of them, a
-    scan's grey edge): Tesseract's page layout reads a rule as a text line and drops the text of
-    a cell it takes for part of a drawing (`3. ตัวชี้วัด` beside a form's rules)."""
+def crop(image, box: tuple[int, int, int, int]):
+    """`image` cut to `box` where the box lies on it (PIL fills the rest black: a bar Tesseract
+    would read)."""
+    x0, y0, x1, y1 = box
+    return image.crop((max(x0, 0), max(y0, 0), min(x1, image.width), min(y1, image.height)))
+
+
+def rule_runs(image, dpi: int) -> tuple[list, list]:
+    """The ink runs long enough to be table rules: (row, start, end) across and (column, start,
+    end) down, in pixels (`_runs`); `without_rules` and `rules` both take them."""
+    dark = np.asarray(image) < DARK
+    return _runs(dark, int(RULE_H_INCH * dpi)), _runs(dark.T, int(RULE_V_INCH * dpi))
+
+
+def without_rules(image, runs: tuple[list, list]):
+    """The image with its table rules (`rule_runs`) painted out, and the pixel next to each side
+    of them (a scan's grey edge): Tesseract's page layout reads a rule as a text line and drops
+    the text of a cell it takes for part of a drawing (`3. ตัวชี้วัด` beside a form's rules)."""
     from PIL import Image
 
-    pixels = np.asarray(image).copy()
-    dark = pixels < DARK
-    mask = np.zeros_like(dark)
-    for r, a, b in _runs(dark, int(RULE_H_INCH * dpi)):
-        mask[max(r - 1, 0):r + 2, a:b + 1] = True
-    for c, a, b in _runs(dark.T, int(RULE_V_INCH * dpi)):
-        mask[a:b + 1, max(c - 1, 0):c + 2] = True
-    if not mask.any():
+    across, down = runs
+    if not across and not down:
         return image
-    pixels[mask] = 255
+    pixels = np.asarray(image).copy()
+    for r, a, b in across:
+        pixels[max(r - 1, 0):r + 2, a:b + 1] = 255
+    for c, a, b in down:
+        pixels[a:b + 1, max(c - 1, 0):c + 2] = 255
     return Image.fromarray(pixels)
 
 
@@ -143,20 +166,31 @@ def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
     return max(min(a[2], b[2]) - max(a[0], b[0]), 0) * max(min(a[3], b[3]) - max(a[1], b[1]), 0)
 
 
-def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list, list]:
+def rules(runs: tuple[list, list], dpi: int, box: tuple[float, float, float, float]) -> tuple[list, list]:
     """The page's horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) in page space (points,
-    y up; `box` the crop box: left, bottom, right, top), as `pdf_layout.grids_from_rules` takes them."""
-    dark = np.asarray(image) < DARK
+    y up; `box` the crop box: left, bottom, right, top), as `pdf_layout.grids_from_rules` takes them,
+    from the image's `rule_runs`."""
     s = 72.0 / dpi
     left, _, _, top = box
     gap = int(0.04 * dpi)  # a rule broken for up to 3 points is one rule
-    h = [(top - r * s, left + a * s, left + b * s)
-         for r, a, b in _pieces_joined(_runs(dark, int(RULE_H_INCH * dpi)), gap)]
-    v = [(left + c * s, top - b * s, top - a * s)
-         for c, a, b in _pieces_joined(_runs(dark.T, int(RULE_V_INCH * dpi)), gap)]
+    h = [(top - r * s, left + a * s, left + b * s) for r, a, b in _outermost(_pieces_joined(runs[0], gap))]
+    v = [(left + c * s, top - b * s, top - a * s) for c, a, b in _outermost(_pieces_joined(runs[1], gap))]
     return h, v
 
 
+def _outermost(rules: list[tuple[float, int, int]], near: float = 4.0) -> list[tuple[float, int, int]]:
+    """The rules without the pieces that lie along a longer one (`near` pixels from it, within its
+    extent): a scan's rule is a few pixels thick and its edge breaks off in pieces, which a grid
+    would take for a second rule ending where the piece ends."""
+    longest_first = sorted(rules, key=lambda r: r[1] - r[2])
+    kept: list[tuple[float, int, int]] = []
+    for r in longest_first:
+        if not any(abs(r[0] - k[0]) <= near and k[1] <= r[1] and r[2] <= k[2] for k in kept):
+            kept.append(r)
+    return sorted(kept)
+
+
+SURE = 90  # a Thai reading this sure is not tried with other margins
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI_READING = re.compile(r"[ก-๛0-9.,:/()\-]+")  # Thai letters, marks and digits, and a number's signs
 _THAI_LETTER = re.compile(r"[ก-ฮ๐-๙]")
@@ -202,10 +236,12 @@ def reread_latin(line: list[list], image) -> None:
         for pad in ((y1 - y0) // 4, (y1 - y0) // 3, (y1 - y0) // 2):
             # a short word read alone is read differently by the margin left around it: the
             # surest of three readings
-            api.SetImage(image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad)))
+            api.SetImage(crop(image, (x0 - pad, y0 - pad, x1 + pad, y1 + pad)))
             thai = api.GetUTF8Text().strip()
             if _plausible_thai(thai) and api.MeanTextConf() > best:
                 word[0], best = thai, api.MeanTextConf()
+                if best >= SURE:
+                    break
     if api is not None:
         api.Clear()
 
@@ -213,7 +249,7 @@ def reread_latin(line: list[list], image) -> None:
 COLUMN_GAP = 0.8   # of a line's height: a gap between two words wider than this is a column gap
 MIDDLE_ABOVE_BASE = 0.3  # a line's middle, above its baseline, in the page's typical line heights
 NOISE_HEIGHT = 0.4       # a line lower than this share of the page's typical line is specks,
-LOW_LINE = 0.6           # and one lower than this share is the marks of the line below read as a
+LOW_LINE = 0.7           # and one lower than this share is the marks of the line below read as a
 LOW_LINE_CONFIDENCE = 80  # line of its own (`vy ' vy`) unless Tesseract is this sure of its words
 
 
