@@ -34,6 +34,7 @@ class OcrPage:
     glyphs: tuple = ()   # the words as pdf_layout glyphs in page space (ocr_layout.words)
     h_rules: tuple = ()  # table rules drawn in the image, page space (ocr_layout.rules)
     v_rules: tuple = ()
+    problems: tuple = ()  # corrections of Tesseract's reading that failed (the reading kept)
 
 
 def tessdata_dir() -> str | None:
@@ -113,7 +114,7 @@ def ocr_image(image) -> OcrPage:
 MISSED_MIN_CONFIDENCE = 60  # a word of a region read on its own is kept when Tesseract is this sure of it
 
 
-def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]:
+def _read_missed(api, image, regions: list, dpi: int, box: tuple, problems: list[str]) -> list[tuple]:
     """The glyphs of ink the page's layout left unread (`ocr_layout.missed_regions`), each region
     read on its own as one block of text; what a picture, a stamp or a signature reads as has
     little confidence and is left out, word by word."""
@@ -134,7 +135,8 @@ def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]
             api.SetImage(crop)
             text = api.GetUTF8Text()
             shifted = (box[0] + left * s, box[1], box[2], box[3] - top * s)
-            out += ocr_layout.words(api, dpi, shifted, text, crop, min_confidence=MISSED_MIN_CONFIDENCE)
+            out += ocr_layout.words(api, dpi, shifted, text, crop, min_confidence=MISSED_MIN_CONFIDENCE,
+                                    problems=problems)
     finally:
         api.SetPageSegMode(tesserocr.PSM.AUTO)
     return out
@@ -161,12 +163,13 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
         except RuntimeError:  # tesserocr: nothing recognised on the page (a blank image)
             return OcrPage(text="", confidence=0.0, seconds=time.perf_counter() - t0)
         text, conf = api.GetUTF8Text(), api.MeanTextConf()
-        glyphs = ocr_layout.words(api, dpi, box, text, clean) if page.get_rotation() == 0 else []
+        problems: list[str] = []
+        glyphs = ocr_layout.words(api, dpi, box, text, clean, problems=problems) if page.get_rotation() == 0 else []
         if glyphs:
             boxes = ocr_layout.word_boxes(api)
-            glyphs += _read_missed(api, clean, ocr_layout.missed_regions(clean, boxes, dpi), dpi, box)
+            glyphs += _read_missed(api, clean, ocr_layout.missed_regions(clean, boxes, dpi), dpi, box, problems)
     finally:
         api.Clear()
     h, v = ocr_layout.rules(runs, dpi, box) if glyphs else ([], [])
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0,
-                   glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v))
+                   glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v), problems=tuple(problems))

@@ -254,7 +254,7 @@ LOW_LINE_CONFIDENCE = 80  # line of its own (`vy ' vy`) unless Tesseract is this
 
 
 def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None,
-          min_confidence: float = 0.0) -> list[tuple]:
+          min_confidence: float = 0.0, problems: list[str] | None = None) -> list[tuple]:
     """Tesseract's text (after `Recognize`) as `pdf_layout` glyphs in page space: (text, left,
     right, height, middle, False), one per run of a text line with no column gap in it.
 
@@ -271,9 +271,11 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     with little confidence (`LOW_LINE`) the marks of the line below: both are left out. Numbers in
     Thai digits are read again from the ink of `image` (the page as recognised) by `ocr_digits`,
     words read as Latin by the Thai model (`reread_latin`), tone marks and spaces checked by
-    `ocr_spelling`. Words read with less than `min_confidence` are left out."""
+    `ocr_spelling`. Words read with less than `min_confidence` are left out. A correction that
+    fails leaves its line as Tesseract read it and is named in `problems`."""
     import tesserocr
 
+    problems = [] if problems is None else problems
     s = 72.0 / dpi
     out: list[tuple] = []  # (text, x0, x1, height, baseline in pixels)
     it = api.GetIterator() if page_text.strip() else None
@@ -285,7 +287,7 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     pos = 0  # where the next word is looked for in page_text
     while True:
         if it.IsAtBeginningOf(line_level):
-            _line_runs(line, line_box, image, dark, dpi, box, out)
+            _line_runs(line, line_box, image, dark, dpi, box, out, problems)
             line_box, line = it.BoundingBox(line_level), []
             base = it.Baseline(line_level)
             if line_box and base:
@@ -300,7 +302,7 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
                 line.append([text, wbox, spaced, conf])
         if not it.Next(word_level):
             break
-    _line_runs(line, line_box, image, dark, dpi, box, out)
+    _line_runs(line, line_box, image, dark, dpi, box, out, problems)
     if not out:
         return out
     typical = _typical_height(out)
@@ -339,7 +341,19 @@ def _typical_height(runs: list[tuple]) -> float:
     return ordered[-1][0]
 
 
-def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, out: list[tuple]) -> None:
+def _soft(step, problems: list[str]):
+    """Run one of the corrections Tesseract's reading gets; should one fail (a bug on an image
+    nobody foresaw), the line keeps Tesseract's own reading and `problems` says so: a page is not
+    lost for a correction."""
+    try:
+        return step()
+    except Exception as e:  # any failure of a correction leaves the reading as it was
+        problems.append(f"{type(e).__name__}: {e}")
+        return None
+
+
+def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, out: list[tuple],
+               problems: list[str]) -> None:
     """One text line's words as glyphs, one per run with no column gap in it, appended to `out`."""
     if not line or line_box is None:
         return
@@ -348,8 +362,8 @@ def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, ou
     if dark is not None:
         from pipeline.readers import ocr_digits
 
-        reread_latin(line, image)
-        ocr_digits.reread_line(line, line_box, dark)
+        for step in (lambda: reread_latin(line, image), lambda: ocr_digits.reread_line(line, line_box, dark)):
+            _soft(step, problems)
     s = 72.0 / dpi
     left = box[0]
     y0, y1 = line_box[1], line_box[3]
@@ -359,8 +373,9 @@ def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, ou
 
     def flush() -> None:
         if run and run[0].strip():
-            out.append((ocr_spelling.correct(run[0].strip()), left + run[1] * s, left + run[2] * s,
-                        (y1 - y0) * s, base, confidence))
+            text = run[0].strip()
+            corrected = _soft(lambda: ocr_spelling.correct(text), problems)
+            out.append((corrected or text, left + run[1] * s, left + run[2] * s, (y1 - y0) * s, base, confidence))
         run.clear()
 
     for text, wbox, spaced, _ in line:
