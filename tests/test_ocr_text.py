@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.readers import ocr_layout, ocr_spelling
+from pipeline.readers import ocr_image, ocr_spelling
 from pipeline.textcompare import cer
 from pipeline.thai import normalize_text
 
@@ -43,12 +43,12 @@ def test_skew_of_a_page_with_little_ink(rows, degrees):
     angle is measured from the ink's coordinates, not from rotated images (whose blur made zero
     win on sparse pages: 21 of 55 scanned pages were off by more than 0.1 degree)."""
     turned = _page(rows, seed=rows).rotate(-degrees, resample=Image.Resampling.BILINEAR, fillcolor=255)
-    found = ocr_layout.skew_degrees(turned)
+    found = ocr_image.skew_degrees(turned)
     assert abs(found - degrees) <= 0.1, (found, degrees)
 
 
 def test_blank_page_has_no_skew():
-    assert ocr_layout.skew_degrees(Image.new("L", (400, 500), 255)) == 0.0
+    assert ocr_image.skew_degrees(Image.new("L", (400, 500), 255)) == 0.0
 
 
 @pytest.mark.parametrize(("read", "meant"), [

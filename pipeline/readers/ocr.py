@@ -32,7 +32,7 @@ class OcrPage:
     confidence: float  # mean word confidence, 0-100
     seconds: float
     glyphs: tuple = ()   # the words as pdf_layout glyphs in page space (ocr_layout.words)
-    h_rules: tuple = ()  # table rules drawn in the image, page space (ocr_layout.rules)
+    h_rules: tuple = ()  # table rules drawn in the image, page space (ocr_image.rules)
     v_rules: tuple = ()
     problems: tuple = ()  # corrections of Tesseract's reading that failed (the reading kept)
 
@@ -115,12 +115,12 @@ MISSED_MIN_CONFIDENCE = 60  # a word of a region read on its own is kept when Te
 
 
 def _read_missed(api, image, regions: list, dpi: int, box: tuple, problems: list[str]) -> list[tuple]:
-    """The glyphs of ink the page's layout left unread (`ocr_layout.missed_regions`), each region
+    """The glyphs of ink the page's layout left unread (`ocr_image.missed_regions`), each region
     read on its own as one block of text; what a picture, a stamp or a signature reads as has
     little confidence and is left out, word by word."""
     import tesserocr
 
-    from pipeline.readers import ocr_layout
+    from pipeline.readers import ocr_image, ocr_layout
 
     out: list[tuple] = []
     if not regions:
@@ -131,7 +131,7 @@ def _read_missed(api, image, regions: list, dpi: int, box: tuple, problems: list
         for x0, y0, x1, y1 in regions:
             pad = max((y1 - y0) // 4, 4)
             left, top = max(x0 - pad, 0), max(y0 - pad, 0)
-            crop = ocr_layout.crop(image, (left, top, x1 + pad, y1 + pad))
+            crop = ocr_image.crop(image, (left, top, x1 + pad, y1 + pad))
             api.SetImage(crop)
             text = api.GetUTF8Text()
             shifted = (box[0] + left * s, box[1], box[2], box[3] - top * s)
@@ -147,15 +147,15 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     on the page, the table rules of the image) once the scanner's skew is turned back."""
     import time
 
-    from pipeline.readers import ocr_layout
+    from pipeline.readers import ocr_image, ocr_layout
 
     t0 = time.perf_counter()
     api = _engine()
     box = page.get_cropbox()
     try:
-        image = ocr_layout.deskew(api, render(page, dpi))
-        runs = ocr_layout.rule_runs(image, dpi)
-        clean = ocr_layout.without_rules(image, runs)
+        image = ocr_image.deskew(api, render(page, dpi))
+        runs = ocr_image.rule_runs(image, dpi)
+        clean = ocr_image.without_rules(image, runs)
         if clean is not image:
             api.SetImage(clean)
         try:
@@ -167,9 +167,9 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
         glyphs = ocr_layout.words(api, dpi, box, text, clean, problems=problems) if page.get_rotation() == 0 else []
         if glyphs:
             boxes = ocr_layout.word_boxes(api)
-            glyphs += _read_missed(api, clean, ocr_layout.missed_regions(clean, boxes, dpi), dpi, box, problems)
+            glyphs += _read_missed(api, clean, ocr_image.missed_regions(clean, boxes, dpi), dpi, box, problems)
     finally:
         api.Clear()
-    h, v = ocr_layout.rules(runs, dpi, box) if glyphs else ([], [])
+    h, v = ocr_image.rules(runs, dpi, box) if glyphs else ([], [])
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0,
                    glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v), problems=tuple(problems))

@@ -24,6 +24,8 @@ from statistics import median
 
 import numpy as np
 
+from pipeline.readers.ocr_image import components
+
 SIZE = 16              # a shape is compared as a SIZE x SIZE grey square of its ink box
 ASPECT_WEIGHT = 2.0    # weight of the (log) width/height difference against the squares' distance
 NUMBER_SPACE = 0.52    # of a digit's height: a gap this wide between two shapes is a word space
@@ -66,33 +68,6 @@ def _shapes() -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     shapes = data["shapes"].astype(np.float32)
     shapes /= np.linalg.norm(shapes, axis=1, keepdims=True) + 1e-6
     return shapes, data["aspects"], data["labels"]
-
-
-def _components(dark: np.ndarray) -> list[tuple[int, int, int, int, np.ndarray]]:
-    """(top, left, bottom, right, mask) of each 8-connected ink shape of a small crop."""
-    h, w = dark.shape
-    seen = np.zeros_like(dark)
-    out = []
-    for y0, x0 in zip(*np.nonzero(dark), strict=True):
-        if seen[y0, x0]:
-            continue
-        stack, pixels = [(y0, x0)], []
-        seen[y0, x0] = True
-        while stack:
-            y, x = stack.pop()
-            pixels.append((y, x))
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
-                    ny, nx = y + dy, x + dx
-                    if 0 <= ny < h and 0 <= nx < w and dark[ny, nx] and not seen[ny, nx]:
-                        seen[ny, nx] = True
-                        stack.append((ny, nx))
-        ys, xs = zip(*pixels, strict=True)
-        top, left, bottom, right = min(ys), min(xs), max(ys), max(xs)
-        mask = np.zeros((bottom - top + 1, right - left + 1), bool)
-        mask[np.array(ys) - top, np.array(xs) - left] = True
-        out.append((top, left, bottom, right, mask))
-    return out
 
 
 def _is_numberish(text: str) -> bool:
@@ -227,7 +202,7 @@ def _reread_run(run: list[list], line_box: tuple[int, int, int, int], dark: np.n
     left = max(x0 - 3 * pad, 0)
     crop = dark[top:bottom, left:x1 + 3 * pad + 1]
     comps = []
-    for c in _components(crop):
+    for c in components(crop):
         a, b = c[1] + left, c[3] + left
         rule = c[2] - c[0] >= 0.9 * (bottom - top) and b - a <= 0.15 * (c[2] - c[0])
         mid = (a + b) / 2
