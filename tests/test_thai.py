@@ -40,10 +40,16 @@ def test_thai_damage_counts():
 def test_pdf_tight_box_detection():
     """pdfium's "loose" boxes are font-high for every glyph; when they are ink boxes instead (a
     full stop a fifth of a digit's height), the reader places glyphs by their baselines."""
-    from pipeline.readers.pdf_layout import _ink_box_height
+    import numpy as np
+
+    from pipeline.readers.pdf_layout import _ink_box_height as ink_box_height
 
     def glyph(ch, size):
         return (ch, 0.0, 1.0, size, 10.0, False)
+
+    def _ink_box_height(glyphs):  # the glyphs as the columns read_glyphs passes
+        return ink_box_height(np.array([g[3] for g in glyphs]), np.array([g[4] for g in glyphs]),
+                              np.array([g[0] in ".," for g in glyphs]), np.array([g[0].isalnum() for g in glyphs]))
 
     loose = [glyph(c, 11.0) for c in "694.5 ลบ."]
     tight = [glyph("6", 11.2), glyph("9", 11.2), glyph("4", 11.2), glyph(".", 2.3), glyph("5", 11.0),
