@@ -57,3 +57,23 @@ def test_pdf_tight_box_detection():
     assert _ink_box_height(loose) is None
     assert _ink_box_height(tight) is not None
     assert _ink_box_height([glyph(c, 11.0) for c in "ไม่มีจุด"]) is None  # nothing to tell by
+
+
+def test_normalize_text_fast_paths_agree_with_the_offset_map():
+    """`normalize_text` skips repairs whose damage a substring or pair search says is absent and
+    mends plain split SARA AM with one replace; it must give what `normalize` (every repair as a
+    regex, with the offset map) gives, on text made of the characters the repairs look at."""
+    import random
+    import re
+
+    from pipeline.thai import _SPACE_BEFORE_MARK, COMBINING, normalize, normalize_text
+
+    # the pattern as first written (lookbehind first): the one in use is written space first
+    lookbehind_first = re.compile(f"(?<=[\u0e01-\u0e2f\u0e30-\u0e4e]) +(?=[{COMBINING}])")
+    alphabet = "กขคท่้๊๋ัิีึืฺุู็์ํ๎าำ \n\t\ufffd\uf70a\u200bab1๑"
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert normalize_text(text) == normalize(text)[0], repr(text)
+        assert [m.span() for m in _SPACE_BEFORE_MARK.finditer(text)] == \
+            [m.span() for m in lookbehind_first.finditer(text)], repr(text)
