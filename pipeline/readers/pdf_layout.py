@@ -26,6 +26,7 @@ import math
 import operator
 import re
 import struct
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -173,7 +174,7 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
     lone = 0
     if len(text) != n or _SURROGATE.search(text):  # pairs or lone halves: one call per character
         text, lone = _pair_surrogates([raw.FPDFText_GetUnicode(textpage, i) for i in range(n)])
-    handle = ctypes.cast(textpage, ctypes.c_void_p)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
     left, top, right, bottom = _loose_boxes(handle, n).T
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
     kinds = _char_kinds()[np.minimum(codes, 0x10000)]
@@ -213,7 +214,7 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
         dot[k], alnum[k] = glyphs[k][CH] in ".,", glyphs[k][CH].isalnum()
     line_height = _ink_box_height(height[at], mid[at], dot, alnum)
     if line_height is not None:
-        glyphs = _on_baselines(handle.value, glyphs, at.tolist(), line_height)
+        glyphs = _on_baselines(handle, glyphs, at.tolist(), line_height)
     return glyphs, unmapped, recovered
 
 
@@ -230,17 +231,42 @@ def _char_kinds():
     return kinds
 
 
-def _loose_boxes(handle: ctypes.c_void_p, n: int) -> np.ndarray:
-    """The loose boxes of characters 0..n-1, an (n, 4) array of left, top, right, bottom: one
-    call each into one buffer (no Python statement per glyph), widened to float64 as
-    `struct.unpack` would. A failed call (none on a valid index) keeps the box before it, as a
-    reused FS_RECTF did."""
-    boxes = (ctypes.c_float * (4 * n))()
-    byref = ctypes.byref
-    ok = list(map(_loose_char_box_untyped(), itertools.repeat(handle, n), range(n),
-                  map(byref, itertools.repeat(boxes, n), range(0, 16 * n, 16))))
-    out = np.frombuffer(boxes, dtype=np.float32).astype(np.float64).reshape(n, 4)
+class _BoxSlots(threading.local):
+    """A buffer of FS_RECTF boxes and a ready pointer (`ctypes.byref`) to each, kept per thread
+    and grown as pages need: a ctypes call given a pointer object passes it as it is, while
+    making one per glyph costs as much as a third of the call."""
+
+    boxes: ctypes.Array | None = None
+    slots: list = []  # noqa: RUF012 (a default never changed: each thread sets its own)
+
+
+_BOX_SLOTS = _BoxSlots()
+_MAX_SLOTS = 1 << 16  # a page with more characters makes its pointers as it goes
+
+
+def _loose_boxes(handle: int, n: int) -> np.ndarray:
+    """The loose boxes of characters 0..n-1 of the text page at `handle`, an (n, 4) array of
+    left, top, right, bottom: one call each into one buffer (no Python statement per glyph),
+    widened to float64 as `struct.unpack` would. A failed call (none on a valid index) keeps
+    the box before it, as a reused FS_RECTF did. The text page goes in as a pointer object
+    (`byref` of what is at its address): a c_void_p is converted again on every call."""
+    page = ctypes.byref(ctypes.c_char.from_address(handle))
+    get_box = _loose_char_box_untyped()
+    if n > _MAX_SLOTS:
+        boxes = (ctypes.c_float * (4 * n))()
+        slots = map(ctypes.byref, itertools.repeat(boxes, n), range(0, 16 * n, 16))
+    else:
+        if len(_BOX_SLOTS.slots) < n:
+            size = min(max(n, 2 * len(_BOX_SLOTS.slots), 4096), _MAX_SLOTS)
+            _BOX_SLOTS.boxes = (ctypes.c_float * (4 * size))()
+            _BOX_SLOTS.slots = [ctypes.byref(_BOX_SLOTS.boxes, 16 * i) for i in range(size)]
+        boxes, slots = _BOX_SLOTS.boxes, _BOX_SLOTS.slots[:n]
+    ok = list(map(get_box, itertools.repeat(page, n), range(n), slots))
+    # (a copy: the buffer is the next page's)
+    out = np.frombuffer(boxes, dtype=np.float32, count=4 * n).astype(np.float64).reshape(n, 4)
     if not all(ok):
+        if not ok[0]:
+            out[0] = 0.0
         for i in range(1, n):
             if not ok[i]:
                 out[i] = out[i - 1]
@@ -846,15 +872,22 @@ def _open_ends(g_h: list[tuple[float, float, float]], g_v: list[tuple[float, flo
 MIN_OPEN_ROW = 50.0  # pt: the height a page's part of a row with no rule across must have
 
 
+class _ObjectPointer(ctypes.c_void_p):
+    """A page object as FPDFPage_GetObject returns it: kept a ctypes object (a c_void_p result is
+    made a Python int, which goes back in through a conversion call on every use)."""
+
+
 @functools.cache
 def _page_object_calls():
-    """FPDFPage_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds with untyped pointers
-    (see `_loose_char_box`): a page of a budget table has thousands of objects."""
+    """FPDFPage_GetObject and FPDFPageObj_GetType untyped (the page goes in as a pointer object,
+    the index as an int, the object as it came out: no conversion call per argument) and
+    FPDFPageObj_GetBounds with untyped pointers (see `_loose_char_box`): a page of a budget
+    table has thousands of objects."""
     from pypdfium2_raw.bindings import _libs
 
     lib, vp, i = _libs["pdfium"], ctypes.c_void_p, ctypes.c_int
-    return (ctypes.CFUNCTYPE(vp, vp, i)(("FPDFPage_GetObject", lib)),
-            ctypes.CFUNCTYPE(i, vp)(("FPDFPageObj_GetType", lib)),
+    return (ctypes.CFUNCTYPE(_ObjectPointer)(("FPDFPage_GetObject", lib)),
+            ctypes.CFUNCTYPE(i)(("FPDFPageObj_GetType", lib)),
             ctypes.CFUNCTYPE(i, vp, vp, vp, vp, vp)(("FPDFPageObj_GetBounds", lib)))
 
 
@@ -865,7 +898,7 @@ def page_grids(page) -> list[Grid]:
     h_rules: list[tuple[float, float, float]] = []  # (y, x0, x1)
     v_rules: list[tuple[float, float, float]] = []  # (x, y0, y1)
     # raw calls: the wrapper objects of pypdfium2 cost more than the reading itself
-    handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+    handle = ctypes.byref(ctypes.c_char.from_address(ctypes.cast(page.raw, ctypes.c_void_p).value))
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     refs = [ctypes.addressof(v) for v in (left, bottom, right, top)]
     get_obj, get_type, get_bounds = _page_object_calls()
