@@ -974,7 +974,13 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     # top to bottom; `reverse` keeps glyphs of equal height in their order, as a key of -y would
     bases.sort(key=_MID_KEY, reverse=True)
     if bases[0][MID] - bases[-1][MID] <= 0.4 * min(map(_SIZE_KEY, bases)):
-        lines = [bases]  # no glyph is below the first by the least of the fractions below: one line
+        # no glyph is below the first by the least of the fractions below: one line
+        if not marks:  # (most cells: one line of figures)
+            bases.sort(key=_LEFT_KEY)
+            text = _line_text(bases, _NO_MARKS)
+            return [Line(sum(map(_MID_KEY, bases)) / len(bases), text, bases[0][LEFT], bases[-1][RIGHT],
+                         max(map(_SIZE_KEY, bases)), bases[-1][SPACE])] if text else []
+        lines = [bases]
     else:
         lines = _group_lines(bases)
     for line in lines:
