@@ -60,9 +60,17 @@ CH, LEFT, RIGHT, SIZE, MID, SPACE = range(6)
 
 def _font_name(raw, textpage, i: int) -> str:
     buf = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    n = raw.FPDFText_GetFontInfo(textpage, i, buf, 128, ctypes.byref(flags))
+    n = _font_info()(textpage, i, buf, 128, None)  # (no flags wanted: pdfium skips a NULL)
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
+
+
+@functools.cache
+def _font_info():
+    """FPDFText_GetFontInfo untyped (as `_loose_char_box_untyped`): a Budget Bureau volume asks
+    it for thousands of glyphs without a Unicode mapping."""
+    from pypdfium2_raw.bindings import _libs
+
+    return ctypes.CFUNCTYPE(ctypes.c_ulong)(("FPDFText_GetFontInfo", _libs["pdfium"]))
 
 
 PLACEHOLDER_BASE = 0xE000  # placeholders for unnamed glyphs: U+E000.. (the Thai PUA repairs use U+F700..)
