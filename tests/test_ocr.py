@@ -133,3 +133,45 @@ def test_scanned_table_read_in_cells(tmp_path):
     budget = next(r for r in rows.values() if "งบประมาณ" in r[0])
     assert "ล้านบาท" in budget[1]
     assert any("หน่วยงาน" in r[0] and "กพร" in r[1] for r in rows.values())
+
+
+def test_numbers_and_short_words_read_by_thai_model_and_shape(tmp_path, monkeypatch):
+    """Tesseract's mixed Thai+English engine reads TH Sarabun-style Thai digits wrongly (๒๕๖๖ as
+    ๒๕๒๒) and gives short Thai words to the English model (`พ.ศ.` as `WA,`): the numbers are read
+    again by their shapes (`ocr_digits`), the Latin words by the Thai model, English stays."""
+    import re
+
+    from make_pdf_variants import scans
+
+    from pipeline.readers import ocr_digits, ocr_layout
+
+    src = pdfium.PdfDocument(str(SOURCE.parent / "gs-002_1f4f99ff3787c05c.pdf"))
+    one = pdfium.PdfDocument.new()
+    one.import_pages(src, [1, 2])
+    page = tmp_path / "dates.pdf"
+    one.save(str(page))
+    truth = read_document(page).text
+    scans([page], tmp_path / "scan")
+    scanned = tmp_path / "scan" / "dates.pdf"
+
+    def years(text: str) -> list[str]:
+        return re.findall(r"(?<![๐-๙])๒๕[๐-๙]{2,3}", text)
+
+    text = read_document(scanned).text
+    monkeypatch.setattr(ocr_digits, "reread_line", lambda *a: None)
+    monkeypatch.setattr(ocr_layout, "reread_latin", lambda *a: None)
+    tesseract = read_document(scanned).text
+    right = sum(y in ("๒๕๖๖", "๒๕๖๗") for y in years(text))
+    print(f"\nyears in the text layer {years(truth)}\n by shape {years(text)}\n Tesseract {years(tesseract)}")
+    assert len(years(truth)) >= 6
+    assert right >= 0.75 * len(years(truth))
+    assert sum(y in ("๒๕๖๖", "๒๕๖๗") for y in years(tesseract)) <= right / 2
+    english = set(re.findall(r"[A-Za-z]+", truth))
+
+    def latin_junk(text: str) -> list[str]:
+        return [w for w in re.findall(r"[A-Za-z]+", text) if w not in english]
+
+    print(f" English in the text layer {sorted(english)}; Latin junk {latin_junk(text)}, "
+          f"Tesseract alone {latin_junk(tesseract)}")
+    assert english and all(w in text for w in english)
+    assert len(latin_junk(text)) < len(latin_junk(tesseract))

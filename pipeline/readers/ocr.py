@@ -68,6 +68,21 @@ def _engine():
     return api
 
 
+def thai_engine():
+    """A second engine with the Thai model alone, for words the mixed one read as Latin
+    (`ocr_layout.reread_latin`); None where the mixed engine is Thai alone already."""
+    api = getattr(_local, "thai", None)
+    if api is None:
+        import tesserocr
+
+        path = tessdata_dir()
+        if path is None or "+" not in LANGS:
+            return None
+        api = tesserocr.PyTessBaseAPI(path=path.rstrip("/") + "/", lang="tha", psm=tesserocr.PSM.SINGLE_LINE)
+        _local.thai = api
+    return api
+
+
 @functools.cache
 def available() -> str | None:
     """None when OCR can run here, else the reason (naming the package to install)."""
@@ -95,6 +110,37 @@ def ocr_image(image) -> OcrPage:
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0)
 
 
+MISSED_MIN_CONFIDENCE = 60  # a region read on its own is kept when Tesseract is this sure of it
+
+
+def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]:
+    """The glyphs of ink the page's layout left unread (`ocr_layout.missed_regions`), each region
+    read on its own as one block of text; a picture, a stamp or a signature reads with little
+    confidence and is left out."""
+    import tesserocr
+
+    from pipeline.readers import ocr_layout
+
+    out: list[tuple] = []
+    if not regions:
+        return out
+    s = 72.0 / dpi
+    api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
+    try:
+        for x0, y0, x1, y1 in regions:
+            pad = max((y1 - y0) // 4, 4)
+            crop = image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+            api.SetImage(crop)
+            text = api.GetUTF8Text()
+            if api.MeanTextConf() < MISSED_MIN_CONFIDENCE or not text.strip():
+                continue
+            shifted = (box[0] + (x0 - pad) * s, box[1], box[2], box[3] - (y0 - pad) * s)
+            out += ocr_layout.words(api, dpi, shifted, text, crop)
+    finally:
+        api.SetPageSegMode(tesserocr.PSM.AUTO)
+    return out
+
+
 def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     """Render one pdfium page and read it with Tesseract: its text, and its layout (words placed
     on the page, the table rules of the image) once the scanner's skew is turned back."""
@@ -107,12 +153,18 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     box = page.get_cropbox()
     try:
         image = ocr_layout.deskew(api, render(page, dpi))
+        clean = ocr_layout.without_rules(image, dpi)
+        if clean is not image:
+            api.SetImage(clean)
         try:
             api.Recognize()
         except RuntimeError:  # tesserocr: nothing recognised on the page (a blank image)
             return OcrPage(text="", confidence=0.0, seconds=time.perf_counter() - t0)
         text, conf = api.GetUTF8Text(), api.MeanTextConf()
-        glyphs = ocr_layout.words(api, dpi, box, text) if page.get_rotation() == 0 else []
+        glyphs = ocr_layout.words(api, dpi, box, text, clean) if page.get_rotation() == 0 else []
+        if glyphs:
+            boxes = ocr_layout.word_boxes(api)
+            glyphs += _read_missed(api, clean, ocr_layout.missed_regions(clean, boxes, dpi), dpi, box)
     finally:
         api.Clear()
     h, v = ocr_layout.rules(image, dpi, box) if glyphs else ([], [])

@@ -9,6 +9,9 @@ rules then break into steps).
 
 from __future__ import annotations
 
+import re
+import statistics
+
 import numpy as np
 
 DARK = 128               # grey level below which a pixel is ink
@@ -77,6 +80,60 @@ def _pieces_joined(runs: list[tuple[int, int, int]], gap: int) -> list[tuple[flo
     return [(rule[4] / rule[5], int(rule[1]), int(rule[2])) for rule in out]
 
 
+def without_rules(image, dpi: int):
+    """The image with its table rules painted out (and the pixel next to each side of them, a
+    scan's grey edge): Tesseract's page layout reads a rule as a text line and drops the text of
+    a cell it takes for part of a drawing (`3. ตัวชี้วัด` beside a form's rules)."""
+    from PIL import Image
+
+    pixels = np.asarray(image).copy()
+    dark = pixels < DARK
+    mask = np.zeros_like(dark)
+    for r, a, b in _runs(dark, int(RULE_H_INCH * dpi)):
+        mask[max(r - 1, 0):r + 2, a:b + 1] = True
+    for c, a, b in _runs(dark.T, int(RULE_V_INCH * dpi)):
+        mask[a:b + 1, max(c - 1, 0):c + 2] = True
+    if not mask.any():
+        return image
+    pixels[mask] = 255
+    return Image.fromarray(pixels)
+
+
+MISSED_CELL = 4          # pixels per side of the cells ink left unread is looked for in
+MISSED_MIN_INCH = 0.08   # such ink at least this high (a line of small print) is text Tesseract dropped
+
+
+def missed_regions(image, word_boxes: list[tuple[int, int, int, int]], dpi: int) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of ink no recognised word covers, one per line of it: text Tesseract's page
+    layout took for a picture and left unread (a form's `3. ตัวชี้วัด` alone in its cell, which
+    it reads when shown that cell alone). Specks of a scan's noise are too small to count; a
+    word's box covers the ink half a line height around it (its marks)."""
+    from pipeline.readers.ocr_digits import _components
+
+    f = MISSED_CELL
+    dark = np.asarray(image) < DARK
+    h, w = (dark.shape[0] // f) * f, (dark.shape[1] // f) * f
+    ink = dark[:h, :w].reshape(h // f, f, w // f, f).sum(axis=(1, 3)) >= 3
+    for x0, y0, x1, y1 in word_boxes:
+        pad = (y1 - y0) // 2
+        ink[max((y0 - pad) // f, 0):(y1 + pad) // f + 1, max((x0 - pad) // f, 0):(x1 + pad) // f + 1] = False
+    if not ink.any():
+        return []
+    gap = max(int(0.1 * dpi / f), 1)  # the letters of one line, 0.1 inch apart at most, as one shape
+    joined = ink.copy()
+    for k in range(1, gap + 1):
+        joined[:, k:] |= ink[:, :-k]
+    closed = joined.copy()
+    for k in range(1, gap + 1):
+        closed[:, :-k] &= joined[:, k:]
+    min_h = MISSED_MIN_INCH * dpi / f
+    out = []
+    for top, left, bottom, right, _ in _components(closed | ink):
+        if bottom - top + 1 >= min_h and right - left + 1 >= 2 * min_h:
+            out.append((left * f, top * f, (right + 1) * f, (bottom + 1) * f))
+    return out
+
+
 def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list, list]:
     """The page's horizontal rules (y, x0, x1) and vertical rules (x, y0, y1) in page space (points,
     y up; `box` the crop box: left, bottom, right, top), as `pdf_layout.grids_from_rules` takes them."""
@@ -91,10 +148,65 @@ def rules(image, dpi: int, box: tuple[float, float, float, float]) -> tuple[list
     return h, v
 
 
+_LATIN = re.compile(r"[A-Za-z]")
+_THAI_READING = re.compile(r"[ก-๛0-9.,:/()\-]+")  # Thai letters, marks and digits, and a number's signs
+_THAI_LETTER = re.compile(r"[ก-ฮ๐-๙]")
+
+
+_THAI_PIECE = re.compile(r"[ก-๎]+")  # letters and marks, not digits
+
+
+def _plausible_thai(text: str) -> bool:
+    """A Thai reading worth a Latin one's place: Thai letters, digits and a number's signs, and
+    each run of letters a dictionary word or words, or an abbreviation (`ลบ.`, `พ.ศ.`); read
+    alone, an English word comes out as Thai letters that are no words (`PMQA` as `ขมเอว์`)."""
+    from pipeline.tokenize import tokens, words
+
+    if not _THAI_READING.fullmatch(text) or not _THAI_LETTER.search(text):
+        return False
+    for m in _THAI_PIECE.finditer(text):
+        if text[m.end():m.end() + 1] == "." and len(m.group()) <= 3:
+            continue
+        if not all(t in words() for t in tokens(m.group())):
+            return False
+    return True
+
+
+def reread_latin(line: list[list], image) -> None:
+    """Words of `line` ([text, pixel box, spaced, confidence]) that the mixed Thai+English engine
+    read as Latin letters, read again with the Thai model alone: the English model claims short
+    Thai words and Thai numbers (`ลบ.` read `au.`, `พ.ศ.` `WA,`, `ก.พ.` `nw.`, `๒๙` `log`, `วันที่`
+    `JUN`). The Thai reading replaces the Latin one when it is Thai and Tesseract is surer of it;
+    a real English word or acronym (`BUDGET`, `PMQA`, `Covid`) reads as Thai with less confidence
+    and stays."""
+    from pipeline.readers import ocr
+
+    api = None
+    for word in line:
+        text, (x0, y0, x1, y1), conf = word[0], word[1], word[3]
+        if not _LATIN.search(text):
+            continue
+        api = api or ocr.thai_engine()
+        if api is None:
+            return
+        best = conf
+        for pad in ((y1 - y0) // 4, (y1 - y0) // 3, (y1 - y0) // 2):
+            # a short word read alone is read differently by the margin left around it: the
+            # surest of three readings
+            api.SetImage(image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad)))
+            thai = api.GetUTF8Text().strip()
+            if _plausible_thai(thai) and api.MeanTextConf() > best:
+                word[0], best = thai, api.MeanTextConf()
+    if api is not None:
+        api.Clear()
+
+
 COLUMN_GAP = 0.8   # of a line's height: a gap between two words wider than this is a column gap
+MIDDLE_ABOVE_BASE = 0.3  # a line's middle, above its baseline, in the page's typical line heights
+NOISE_HEIGHT = 0.4       # a line lower than this share of the page's typical line is specks
 
 
-def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str) -> list[tuple]:
+def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None) -> list[tuple]:
     """Tesseract's text (after `Recognize`) as `pdf_layout` glyphs in page space: (text, left,
     right, height, middle, False), one per run of a text line with no column gap in it.
 
@@ -102,48 +214,100 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str)
     over its base's); its page text (`page_text`, `GetUTF8Text`) writes them with a space only
     where it judged one real, so each word is found there in turn and a run is their texts with
     those spaces. A gap wider than a column gap starts a new run: a line Tesseract ran across two
-    table cells splits there. A run takes its line's height and middle, so one line's runs group
-    as one line however far their marks reach."""
+    table cells splits there. A run takes its line's height, and a middle a fixed distance above
+    its line's baseline (the page's typical line height x `MIDDLE_ABOVE_BASE`): one line's runs
+    group as one line however far their marks reach, and lines are as far apart as their
+    baselines, which the marks a line happens to have do not move (the middle of its box would,
+    and paragraphs would not join at the page's line pitch). A "line" much lower than the page's
+    typical one (`NOISE_HEIGHT`) is the scan's specks read as text, and is left out. Numbers in
+    Thai digits are read again from the ink of `image` (the page as recognised) by `ocr_digits`,
+    words read as Latin by the Thai model (`reread_latin`), tone marks and spaces checked by
+    `ocr_spelling`."""
     import tesserocr
 
     s = 72.0 / dpi
-    left, _, _, top = box
-    out: list[tuple] = []
+    out: list[tuple] = []  # (text, x0, x1, height, baseline in pixels)
     it = api.GetIterator() if page_text.strip() else None
     if it is None:
         return out
+    dark = np.asarray(image) < DARK if image is not None else None
     word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
-    line_box = None
+    line_box, line = None, []  # the words of the line being read: [text, box, spaced]
     pos = 0  # where the next word is looked for in page_text
-    run: list = []  # [text, x0, x1] in pixels
-
-    def flush() -> None:
-        if run and line_box is not None and run[0].strip():
-            y0, y1 = line_box[1], line_box[3]
-            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s,
-                        top - (y0 + y1) / 2 * s, False))
-        run.clear()
-
     while True:
         if it.IsAtBeginningOf(line_level):
-            flush()
-            line_box = it.BoundingBox(line_level)
+            _line_runs(line, line_box, image, dark, dpi, box, out)
+            line_box, line = it.BoundingBox(line_level), []
+            base = it.Baseline(line_level)
+            if line_box and base:
+                line_box = (*line_box, (base[0][1] + base[1][1]) / 2)
         text, wbox = _text(it, word_level), it.BoundingBox(word_level)
         if text and wbox and line_box:
             at = page_text.find(text, pos)
             spaced = at > pos and not page_text[pos:at].strip() and " " in page_text[pos:at]
             pos = at + len(text) if at >= 0 else pos
-            if run and wbox[0] - run[2] > COLUMN_GAP * max(line_box[3] - line_box[1], 1):
-                flush()
-            if not run:
-                run.extend([text, wbox[0], wbox[2]])
-            else:
-                run[0] += (" " if spaced else "") + text
-                run[2] = max(run[2], wbox[2])
+            line.append([text, wbox, spaced, it.Confidence(word_level)])
         if not it.Next(word_level):
             break
-    flush()
+    _line_runs(line, line_box, image, dark, dpi, box, out)
+    if not out:
+        return out
+    typical = statistics.median(g[3] for g in out)
+    _, _, _, top = box
+    return [(text, x0, x1, h, top - base * s + MIDDLE_ABOVE_BASE * typical, False)
+            for text, x0, x1, h, base in out if h >= NOISE_HEIGHT * typical]
+
+
+def word_boxes(api) -> list[tuple[int, int, int, int]]:
+    """The pixel boxes of every word Tesseract recognised (after `Recognize`)."""
+    import tesserocr
+
+    out = []
+    it = api.GetIterator()
+    level = tesserocr.RIL.WORD
+    while it is not None:
+        b = it.BoundingBox(level)
+        if b:
+            out.append(b)
+        if not it.Next(level):
+            break
     return out
+
+
+def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, out: list[tuple]) -> None:
+    """One text line's words as glyphs, one per run with no column gap in it, appended to `out`."""
+    if not line or line_box is None:
+        return
+    from pipeline.readers import ocr_spelling
+
+    if dark is not None:
+        from pipeline.readers import ocr_digits
+
+        reread_latin(line, image)
+        ocr_digits.reread_line(line, line_box, dark)
+    s = 72.0 / dpi
+    left = box[0]
+    y0, y1 = line_box[1], line_box[3]
+    base = line_box[4] if len(line_box) > 4 else y1 - 0.25 * (y1 - y0)  # no baseline: above the descents
+    run: list = []  # [text, x0, x1] in pixels
+
+    def flush() -> None:
+        if run and run[0].strip():
+            out.append((ocr_spelling.correct(run[0].strip()), left + run[1] * s, left + run[2] * s,
+                        (y1 - y0) * s, base))
+        run.clear()
+
+    for text, wbox, spaced, _ in line:
+        if not text:
+            continue  # a shape ocr_digits gave to the word before
+        if run and wbox[0] - run[2] > COLUMN_GAP * max(y1 - y0, 1):
+            flush()
+        if not run:
+            run.extend([text, wbox[0], wbox[2]])
+        else:
+            run[0] += (" " if spaced else "") + text
+            run[2] = max(run[2], wbox[2])
+    flush()
 
 
 def _text(it, level) -> str:
