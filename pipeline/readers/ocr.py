@@ -34,6 +34,7 @@ class OcrPage:
     glyphs: tuple = ()   # the words as pdf_layout glyphs in page space (ocr_layout.words)
     h_rules: tuple = ()  # table rules drawn in the image, page space (ocr_layout.rules)
     v_rules: tuple = ()
+    problems: tuple = ()  # corrections of Tesseract's reading that failed (the reading kept)
 
 
 def tessdata_dir() -> str | None:
@@ -110,13 +111,13 @@ def ocr_image(image) -> OcrPage:
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0)
 
 
-MISSED_MIN_CONFIDENCE = 60  # a region read on its own is kept when Tesseract is this sure of it
+MISSED_MIN_CONFIDENCE = 60  # a word of a region read on its own is kept when Tesseract is this sure of it
 
 
-def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]:
+def _read_missed(api, image, regions: list, dpi: int, box: tuple, problems: list[str]) -> list[tuple]:
     """The glyphs of ink the page's layout left unread (`ocr_layout.missed_regions`), each region
-    read on its own as one block of text; a picture, a stamp or a signature reads with little
-    confidence and is left out."""
+    read on its own as one block of text; what a picture, a stamp or a signature reads as has
+    little confidence and is left out, word by word."""
     import tesserocr
 
     from pipeline.readers import ocr_layout
@@ -129,13 +130,13 @@ def _read_missed(api, image, regions: list, dpi: int, box: tuple) -> list[tuple]
     try:
         for x0, y0, x1, y1 in regions:
             pad = max((y1 - y0) // 4, 4)
-            crop = image.crop((x0 - pad, y0 - pad, x1 + pad, y1 + pad))
+            left, top = max(x0 - pad, 0), max(y0 - pad, 0)
+            crop = ocr_layout.crop(image, (left, top, x1 + pad, y1 + pad))
             api.SetImage(crop)
             text = api.GetUTF8Text()
-            if api.MeanTextConf() < MISSED_MIN_CONFIDENCE or not text.strip():
-                continue
-            shifted = (box[0] + (x0 - pad) * s, box[1], box[2], box[3] - (y0 - pad) * s)
-            out += ocr_layout.words(api, dpi, shifted, text, crop)
+            shifted = (box[0] + left * s, box[1], box[2], box[3] - top * s)
+            out += ocr_layout.words(api, dpi, shifted, text, crop, min_confidence=MISSED_MIN_CONFIDENCE,
+                                    problems=problems)
     finally:
         api.SetPageSegMode(tesserocr.PSM.AUTO)
     return out
@@ -153,7 +154,8 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     box = page.get_cropbox()
     try:
         image = ocr_layout.deskew(api, render(page, dpi))
-        clean = ocr_layout.without_rules(image, dpi)
+        runs = ocr_layout.rule_runs(image, dpi)
+        clean = ocr_layout.without_rules(image, runs)
         if clean is not image:
             api.SetImage(clean)
         try:
@@ -161,12 +163,13 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
         except RuntimeError:  # tesserocr: nothing recognised on the page (a blank image)
             return OcrPage(text="", confidence=0.0, seconds=time.perf_counter() - t0)
         text, conf = api.GetUTF8Text(), api.MeanTextConf()
-        glyphs = ocr_layout.words(api, dpi, box, text, clean) if page.get_rotation() == 0 else []
+        problems: list[str] = []
+        glyphs = ocr_layout.words(api, dpi, box, text, clean, problems=problems) if page.get_rotation() == 0 else []
         if glyphs:
             boxes = ocr_layout.word_boxes(api)
-            glyphs += _read_missed(api, clean, ocr_layout.missed_regions(clean, boxes, dpi), dpi, box)
+            glyphs += _read_missed(api, clean, ocr_layout.missed_regions(clean, boxes, dpi), dpi, box, problems)
     finally:
         api.Clear()
-    h, v = ocr_layout.rules(image, dpi, box) if glyphs else ([], [])
+    h, v = ocr_layout.rules(runs, dpi, box) if glyphs else ([], [])
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0,
-                   glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v))
+                   glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v), problems=tuple(problems))

@@ -1,13 +1,16 @@
-"""Tone marks and spaces Tesseract gets wrong in Thai, put right by the likelier reading.
+"""Tone marks, letters and spaces Tesseract gets wrong in Thai, put right by the likelier reading.
 
 Tesseract's Thai model drops a tone mark stacked over an upper vowel (`ที่` read `ที`, `ตัวชี้วัด`
-`ตัวชีวัด`), or reads `ี่` as the one vowel `ิ` (`ที่ดิน` as `ทิดิน`), and cuts words with spaces
-(`เก ษตร`). A noisy-channel correction: each such edit is tried on a run of Thai, and kept when
-the run's words become likelier, under the word frequencies of the Thai National Corpus
-(PyThaiNLP's bundled `tnc_freq.txt`) and newmm's segmentation, by more than the edit's own
-unlikelihood (`EDIT_COST`). `ที` alone becomes `ที่` (100 times as frequent); `ทีม`, `ปี` and
-`มี` stay, since no edit makes them likelier. Only OCR'd text is corrected: on the 20 real
-reports and the samples as published (text), the same edits would change 0.016 % of characters.
+`ตัวชีวัด`), reads `ี่` as the one vowel `ิ` (`ที่ดิน` as `ทิดิน`), cuts words with spaces
+(`เก ษตร`) and takes one letter or tone mark for a look-alike (`ตัวชี้วัด` read `ตัวขี้วัด`, `ตัวชี่วัด`). A noisy-channel
+correction: each such edit is tried on a run of Thai, and kept when the run's words become
+likelier, under the word frequencies of the Thai National Corpus (PyThaiNLP's bundled
+`tnc_freq.txt`) and newmm's segmentation, by more than the edit's own unlikelihood (`EDIT_COST`);
+a swapped letter only where it makes one word of pieces. `ที` alone becomes `ที่` (100 times as
+frequent); `ทีม`, `ปี`, `มี`, `ตี` stay, since no edit makes them likelier. Only OCR'd text is
+corrected: run over the 20 real reports as text, the same edits change 0.08 % of characters,
+most of them words the source's own PDF extraction had damaged (`สาธารณ สุข`, `ทีมี`), a few
+wrong (`ทีมนำ` to `ที่มนำ`; tests/test_ocr_text.py).
 """
 
 from __future__ import annotations
@@ -16,13 +19,19 @@ import functools
 import math
 import re
 
-from pipeline.thai import COMBINING
+from pipeline.thai import COMBINING, normalize_text
 
 EDIT_COST = math.log(0.05)  # an edit is taken when it makes the run 20 times as likely or more
 MAX_EDITS = 4               # per run of Thai
 _UPPER = "ิีึื"
 _TONES = "่้"
-_ORPHAN_MARKS = re.compile(f"(?:^|(?<=[^\u0e01-\u0e2e\u0e30-\u0e4e]))[{COMBINING}]+", re.M)
+# a mark after a full stop, a digit or a Latin letter: a speck (after a space it may be a
+# letter-spaced word's, `ต ัว`, which the source wrote so)
+_ORPHAN_MARKS = re.compile(f"(?<=[.,:;)0-9๐-๙A-Za-z])[{COMBINING}]+")
+# letters and tone marks Tesseract's Thai model reads for one another (seen on the scans: ช as ข,
+# ธ as จ, ้ as ่)
+_LOOK_ALIKE = {a: b for group in ("ขชซ", "บป", "ดต", "ผฝ", "พฟ", "ถภ", "ฎฏ", "ธจ", "่้")
+               for a in group for b in [group.replace(a, "")]}
 _THAI_RUN = re.compile(r"[ก-๛]+(?: {1,2}[ก-๛]+)*")
 
 
@@ -50,16 +59,19 @@ def _word_logp(word: str) -> float:
 def _logp(text: str) -> float:
     from pipeline.tokenize import tokens
 
-    return sum(_word_logp(t) for t in tokens(text) if t != " ")
+    return sum(_word_logp(t) for t in tokens(text) if t.strip())
 
 
 def _edits(text: str) -> list[str]:
     """Every reading one edit away: a tone mark added over an upper vowel, `ิ` read as `ี` with a
-    tone mark, a space taken out between two Thai letters."""
+    tone mark, one of two upper vowels on one letter dropped (`ปีึงบประมาณ`), a space taken out
+    between two Thai letters."""
     out = []
     for i, ch in enumerate(text):
         after = text[i + 1:i + 2]
-        if ch in _UPPER and after not in "่้๊๋":
+        if ch in _UPPER and after and after in _UPPER:  # two upper vowels on one letter: one is a speck
+            out += [text[:i] + text[i + 1:], text[:i + 1] + text[i + 2:]]
+        elif ch in _UPPER and (not after or after not in "่้๊๋"):  # ("" is in every string)
             out += [text[:i + 1] + t + text[i + 1:] for t in _TONES]
             if ch == "ิ":
                 out += [text[:i] + "ี" + t + text[i + 1:] for t in _TONES]
@@ -68,11 +80,24 @@ def _edits(text: str) -> list[str]:
     return out
 
 
+def _swaps(text: str) -> list[str]:
+    """Every reading with one letter swapped for one Tesseract takes it for (`ตัวขี้วัด`)."""
+    return [text[:i] + other + text[i + 1:]
+            for i, ch in enumerate(text) for other in _LOOK_ALIKE.get(ch, "")]
+
+
 @functools.lru_cache(maxsize=65536)
 def _correct_run(text: str) -> str:
+    from pipeline.tokenize import tokens
+
     best = _logp(text)
     for _ in range(MAX_EDITS):
         scored = [(_logp(c) + EDIT_COST, c) for c in _edits(text)]
+        # a swapped letter only where it makes a word of pieces: alone, a frequent word would
+        # replace a rarer right one (`ตี` by `ดี`)
+        pieces = len([t for t in tokens(text) if t.strip()])
+        scored += [(_logp(c) + EDIT_COST, c) for c in _swaps(text)
+                   if len([t for t in tokens(c) if t.strip()]) < pieces]
         if not scored:
             break
         score, cand = max(scored)
@@ -86,4 +111,5 @@ def correct(text: str) -> str:
     """`text` (a line or a run of one, as OCR read it) with the likelier tone marks and spaces,
     and without marks that sit on no letter (Tesseract reads a speck under a full stop as `ุ`:
     `ก.ุพ.`)."""
+    text = normalize_text(text)  # Tesseract writes ำ as ํ + า, which no word list knows
     return _THAI_RUN.sub(lambda m: _correct_run(m.group(0)), _ORPHAN_MARKS.sub("", text))

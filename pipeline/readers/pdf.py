@@ -65,6 +65,7 @@ class _PageReader:
         self.max_pitch = SKIA_MAX_PITCH if spans_first else None
         self.unmapped = self.recovered = self.named = 0
         self.ocr_missing: str | None = None
+        self.ocr_problems: list[tuple[int, str]] = []  # (page, first failure) of OCR's corrections
         # glyphs without a Unicode mapping: a placeholder per (font, code), named once per document
         self.placeholders: dict[tuple[str, int], str] = {}
         self.solved: dict[str, str] = {}
@@ -225,6 +226,8 @@ class _PageReader:
         from pipeline.readers.pdf_layout import PageItem
 
         got = ocr.ocr_page(page)
+        if got.problems:
+            self.ocr_problems.append((number, got.problems[0]))
         if got.glyphs:  # laid out as a text layer is: paragraphs, ruled tables in cells
             from pipeline.readers.pdf_layout import grids_from_rules, page_lines
 
@@ -303,6 +306,10 @@ def _warnings(reader: _PageReader, quality: list[pagecheck.PageQuality]) -> list
         mean = sum(q.ocr_confidence or 0.0 for q in ocred) / len(ocred)
         warnings.append(f"page(s) {_pages_list([q.page for q in ocred])} read by OCR, not from a text layer "
                         f"(Tesseract mean confidence {mean:.0f}; per page: {confs})")
+    if reader.ocr_problems:
+        page, problem = reader.ocr_problems[0]
+        warnings.append(f"page(s) {_pages_list([p for p, _ in reader.ocr_problems])}: a correction of the OCR "
+                        f"reading failed and Tesseract's own reading was kept there (page {page}: {problem})")
     unread = [q.page for q in by["garbage"]] + [q.page for q in by["empty"] if q.method != "none"]
     if unread:
         why = ("OCR is off (--no-ocr)" if not reader.ocr else
