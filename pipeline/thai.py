@@ -113,7 +113,9 @@ def map_pua(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
 
 # A space pushed between a base and its mark by a PDF extractor: "ท่ ี", "ตัวชี้ วัด" is NOT this
 # (there the space follows a complete cluster), only a space directly before a combining mark.
-_SPACE_BEFORE_MARK = re.compile(f"(?<=[\u0e01-\u0e2f\u0e30-\u0e4e]) +(?=[{COMBINING}])")
+# (written space first, the letter before it looked behind: a pattern that starts with a
+# lookbehind is tried at every position of the text, one that starts with a space only at spaces)
+_SPACE_BEFORE_MARK = re.compile(f" (?<=[\u0e01-\u0e2f\u0e30-\u0e4e] ) *(?=[{COMBINING}])")
 
 
 def drop_space_before_mark(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
@@ -145,10 +147,14 @@ def repair_replacement_chars(text: str, offs: Offsets | None) -> tuple[str, Offs
         end = m.end()
         return NIKHAHIT if text[end:end + 1] == SARA_AA else ""
 
+    if "\ufffd" not in text:  # (most texts: not scanned for it character by character)
+        return text, offs
     return sub_with_map(_REPLACEMENT, repl, text, offs)
 
 
 _MARK_RUN = re.compile(f"[{COMBINING}]{{2,}}")
+# two marks next to each other out of `mark_rank`'s order (a run is in order when no pair is)
+_MARKS_OUT_OF_ORDER = re.compile(f"[{TONE_MARKS}{OTHER_MARKS}][{ABOVE_BELOW_VOWELS}]|[{OTHER_MARKS}][{TONE_MARKS}]")
 
 
 def order_marks(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
@@ -161,6 +167,8 @@ def order_marks(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
         run = m.group()
         return "".join(sorted(run, key=mark_rank))
 
+    if offs is None and not _MARKS_OUT_OF_ORDER.search(text):  # every run in order already
+        return text, offs
     return sub_with_map(_MARK_RUN, repl, text, offs)
 
 
@@ -173,6 +181,11 @@ _SARA_AM_DAMAGE = re.compile(
 )
 
 
+# the damage `_SARA_AM_DAMAGE` mends other than NIKHAHIT + SARA AA (a tone before them is kept as it is)
+_SARA_AM_UNUSUAL = re.compile(
+    f"{NIKHAHIT}[{TONE_MARKS}]{SARA_AA}|{SARA_AA}[{TONE_MARKS}]?{NIKHAHIT}|{SARA_AM}{SARA_AA}")
+
+
 def repair_sara_am(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
     """'ดําเนิน', 'จาํ', 'ดำาเนิน' → 'ดำเนิน', 'จำ', 'ดำเนิน'; a tone goes before ำ ('ก่ำ').
 
@@ -183,6 +196,10 @@ def repair_sara_am(text: str, offs: Offsets | None) -> tuple[str, Offsets | None
         tone = "".join(m.group(g) or "" for g in ("tone", "tone2", "tone3", "tone4"))
         return tone + SARA_AM
 
+    if offs is None and not _SARA_AM_UNUSUAL.search(text):
+        # every match is `[tone]ํา`, which becomes `[tone]ำ`: one C-speed replace (a Budget Bureau
+        # page has hundreds of them)
+        return text.replace(NIKHAHIT + SARA_AA, SARA_AM), offs
     return sub_with_map(_SARA_AM_DAMAGE, repl, text, offs)
 
 
@@ -198,8 +215,10 @@ def fold_whitespace(text: str, offs: Offsets | None) -> tuple[str, Offsets | Non
     they are what keeps one cell apart from the next. Line ends are already "\n" (`normalize`)."""
     text, offs = sub_with_map(_ZERO_WIDTH, lambda m: "", text, offs)
     text, offs = sub_with_map(_HSPACE, lambda m: " ", text, offs)
-    text, offs = sub_with_map(_TRAILING, lambda m: "\n", text, offs)
-    text, offs = sub_with_map(_MANY_NEWLINES, lambda m: "\n\n", text, offs)
+    if " \n" in text or "\n " in text:  # (a search for a substring is a fraction of a regex scan)
+        text, offs = sub_with_map(_TRAILING, lambda m: "\n", text, offs)
+    if "\n\n\n" in text:
+        text, offs = sub_with_map(_MANY_NEWLINES, lambda m: "\n\n", text, offs)
     # strip the ends
     lead = len(text) - len(text.lstrip())
     text2 = text.strip()

@@ -95,6 +95,8 @@ def unruled_tables(glyphs: list[Glyph], lines: list[Line]) -> tuple[list[PageIte
     gaps = sorted(a.y - b.y for a, b in itertools.pairwise(lines) if a.y - b.y > 0.8 * a.size)
     pitch = gaps[len(gaps) // 10] if gaps else 0.0
     tables: list[PageItem] = []
+    # runs found not to be tables: the seeds of one run often find the same run again
+    failed: set[tuple[int, int, tuple[tuple[float, float], ...]]] = set()
     for seed in wide:
         if taken[seed]:
             continue
@@ -102,8 +104,12 @@ def unruled_tables(glyphs: list[Glyph], lines: list[Line]) -> tuple[list[PageIte
         if run is None:
             continue
         first, last, bands = run
+        key = (first, last, tuple(bands))
+        if key in failed:
+            continue
         item = _table(rows[first:last + 1], bands)
         if item is None:
+            failed.add(key)
             continue
         tables.append(item)
         for k in range(first, last + 1):

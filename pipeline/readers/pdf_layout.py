@@ -26,11 +26,14 @@ import math
 import operator
 import re
 import struct
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
+
+import numpy as np
 
 from pipeline.model import Block, Cell
 from pipeline.readers.common import TextBuilder
@@ -57,9 +60,17 @@ CH, LEFT, RIGHT, SIZE, MID, SPACE = range(6)
 
 def _font_name(raw, textpage, i: int) -> str:
     buf = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int()
-    n = raw.FPDFText_GetFontInfo(textpage, i, buf, 128, ctypes.byref(flags))
+    n = _font_info()(textpage, i, buf, 128, None)  # (no flags wanted: pdfium skips a NULL)
     return buf.raw[: max(n - 1, 0)].decode("utf-8", "replace")
+
+
+@functools.cache
+def _font_info():
+    """FPDFText_GetFontInfo untyped (as `_loose_char_box_untyped`): a Budget Bureau volume asks
+    it for thousands of glyphs without a Unicode mapping."""
+    from pypdfium2_raw.bindings import _libs
+
+    return ctypes.CFUNCTYPE(ctypes.c_ulong)(("FPDFText_GetFontInfo", _libs["pdfium"]))
 
 
 PLACEHOLDER_BASE = 0xE000  # placeholders for unnamed glyphs: U+E000.. (the Thai PUA repairs use U+F700..)
@@ -158,7 +169,9 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
     One ctypes call per glyph: the loose box (advance width x font ascent..descent) gives the
     gap to the next glyph, the line and, for a mark, the base it sits over.
     `FPDFText_GetFontSize` is useless here (1.0 when the text matrix carries the scale), and
-    `FPDFText_GetCharOrigin` would cost 0.8 µs more per glyph.
+    `FPDFText_GetCharOrigin` would cost 0.8 µs more per glyph. The boxes are read into one buffer
+    and the glyphs built column by column (`_loose_boxes`, `_char_kinds`); only the characters
+    that are neither plain nor a space nor a line break are looked at one by one.
     """
     n = raw.FPDFText_CountChars(textpage)
     if n <= 0:
@@ -169,50 +182,107 @@ def read_glyphs(raw, textpage, placeholders: dict[tuple[str, int], str] | None =
     lone = 0
     if len(text) != n or _SURROGATE.search(text):  # pairs or lone halves: one call per character
         text, lone = _pair_surrogates([raw.FPDFText_GetUnicode(textpage, i) for i in range(n)])
-    rect = (ctypes.c_float * 4)()  # FS_RECTF: left, top, right, bottom
-    handle = ctypes.cast(textpage, ctypes.c_void_p)
-    get_box = _loose_char_box_untyped()
-    unpack = _RECT.unpack_from
-    glyphs: list[Glyph] = []
-    append = glyphs.append
-    skipped: list[int] = []  # characters that are not glyphs (the rest give the glyphs' indices)
+    handle = ctypes.cast(textpage, ctypes.c_void_p).value
+    left, top, right, bottom = _loose_boxes(handle, n).T
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    kinds = _char_kinds()[np.minimum(codes, 0x10000)]
+    explicit = kinds == 1
+    # not glyphs: line breaks and the like, and the spaces pdfium generated between words (no box)
+    keep = (kinds != 2) & ~(explicit & (top == bottom))
+    chars: str | list[str] = text
     unmapped, recovered = lone, 0  # a lone surrogate half counts as a glyph without a mapping
-    for i, ch in enumerate(text):
-        if ch in _PLAIN:  # Thai, ASCII, typographic punctuation: the fast path
-            get_box(handle, i, rect)
-            left, top, right, bottom = unpack(rect)
-            height = top - bottom
-            append((ch, left, right, height if height > 1.0 else 1.0, (top + bottom) / 2, False))
-            continue
-        explicit = False
-        if ch == " ":
-            explicit = True
-            if text[i + 1:i + 2] == "\u0e32" and _inked_above(raw, textpage, i):
-                ch, explicit = "\u0e4d", False  # Word's SARA AM: its NIKHAHIT glyph mapped to a space
-        elif ch in "\r\n\x00\ufffe\uffff":
-            skipped.append(i)
-            continue
-        elif "\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ":
-            # Outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping.
-            if raw.FPDFText_HasUnicodeMapError(textpage, i):
-                unmapped += 1
-                fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
-                if fixed is None:
-                    skipped.append(i)
-                    continue
-                ch = fixed
-                recovered += known
-        get_box(handle, i, rect)
-        left, top, right, bottom = unpack(rect)
-        if explicit and top == bottom:
-            skipped.append(i)
-            continue  # a space pdfium generated between words, not a glyph of the file
-        append((ch, left, right, top - bottom if top - bottom > 1.0 else 1.0, (top + bottom) / 2, explicit))
-    height = _ink_box_height(glyphs)
-    if height is not None:
-        indices = sorted(set(range(n)).difference(skipped))  # each glyph's character index
-        glyphs = _on_baselines(handle.value, glyphs, indices, height)
+    # Word's SARA AM: its NIKHAHIT glyph mapped to a space (before SARA AA, inked above the line)
+    for i in np.flatnonzero(explicit[:-1] & (codes[1:] == 0x0E32)).tolist():
+        if _inked_above(raw, textpage, i):
+            chars = list(chars) if isinstance(chars, str) else chars
+            chars[i] = "\u0e4d"
+            explicit[i], keep[i] = False, True
+    for i in np.flatnonzero(kinds == 3).tolist():
+        ch = text[i]
+        # outside Thai/ASCII/punctuation: maybe a glyph with no Unicode mapping
+        if ("\u00a0" < ch < "\u0e00" or "\u0e7f" < ch < "\u2000" or ch < " ") \
+                and raw.FPDFText_HasUnicodeMapError(textpage, i):
+            unmapped += 1
+            fixed, known = _unmapped(raw, textpage, i, ch, placeholders)
+            if fixed is None:
+                keep[i] = False
+                continue
+            chars = list(chars) if isinstance(chars, str) else chars
+            chars[i] = fixed
+            recovered += known
+    height = top - bottom
+    height = np.where(height > 1.0, height, 1.0)
+    mid = (top + bottom) / 2
+    at = np.flatnonzero(keep)  # each glyph's character index
+    # a glyph's four figures made one after the other (row by row), so that they lie together in
+    # memory as `struct.unpack` left them: the layout reads a glyph's fields together, and figures
+    # made column by column cost it ~50 ms more a run in cache misses than the columns save
+    figures = np.column_stack((left[at], right[at], height[at], mid[at])).ravel().tolist()
+    glyphs: list[Glyph] = list(zip(itertools.compress(chars, keep.tolist()), figures[0::4], figures[1::4],
+                                   figures[2::4], figures[3::4], explicit[at].tolist(), strict=True))
+    kept = np.minimum(codes[at], 0x10000)
+    dot, alnum = (kept == 0x2E) | (kept == 0x2C), _alnum_codes()[kept]
+    for k in np.flatnonzero(kinds[at] == 3).tolist():  # past the BMP, or named above
+        dot[k], alnum[k] = glyphs[k][CH] in ".,", glyphs[k][CH].isalnum()
+    line_height = _ink_box_height(height[at], mid[at], dot, alnum)
+    if line_height is not None:
+        glyphs = _on_baselines(handle, glyphs, at.tolist(), line_height)
     return glyphs, unmapped, recovered
+
+
+@functools.cache
+def _char_kinds():
+    """Each UTF-16 code's kind for `read_glyphs` (a table: the page's characters are classed at
+    C speed): 0 plain (Thai, ASCII, typographic punctuation), 1 space, 2 not a glyph (a line
+    break pdfium generated, NUL, a non-character), 3 anything else (maybe a glyph without a
+    Unicode mapping: looked at one by one). Codes past the BMP (a joined surrogate pair) are 3."""
+    kinds = np.full(0x10001, 3, dtype=np.uint8)
+    kinds[[ord(ch) for ch in _PLAIN]] = 0
+    kinds[0x20] = 1
+    kinds[[ord(ch) for ch in "\r\n\x00\ufffe\uffff"]] = 2
+    return kinds
+
+
+class _BoxSlots(threading.local):
+    """A buffer of FS_RECTF boxes and a ready pointer (`ctypes.byref`) to each, kept per thread
+    and grown as pages need: a ctypes call given a pointer object passes it as it is, while
+    making one per glyph costs as much as a third of the call."""
+
+    boxes: ctypes.Array | None = None
+    slots: list = []  # noqa: RUF012 (a default never changed: each thread sets its own)
+
+
+_BOX_SLOTS = _BoxSlots()
+_MAX_SLOTS = 1 << 16  # a page with more characters makes its pointers as it goes
+
+
+def _loose_boxes(handle: int, n: int) -> np.ndarray:
+    """The loose boxes of characters 0..n-1 of the text page at `handle`, an (n, 4) array of
+    left, top, right, bottom: one call each into one buffer (no Python statement per glyph),
+    widened to float64 as `struct.unpack` would. A failed call (none on a valid index) keeps
+    the box before it, as a reused FS_RECTF did. The text page goes in as a pointer object
+    (`byref` of what is at its address): a c_void_p is converted again on every call."""
+    page = ctypes.byref(ctypes.c_char.from_address(handle))
+    get_box = _loose_char_box_untyped()
+    if n > _MAX_SLOTS:
+        boxes = (ctypes.c_float * (4 * n))()
+        slots = map(ctypes.byref, itertools.repeat(boxes, n), range(0, 16 * n, 16))
+    else:
+        if len(_BOX_SLOTS.slots) < n:
+            size = min(max(n, 2 * len(_BOX_SLOTS.slots), 4096), _MAX_SLOTS)
+            _BOX_SLOTS.boxes = (ctypes.c_float * (4 * size))()
+            _BOX_SLOTS.slots = [ctypes.byref(_BOX_SLOTS.boxes, 16 * i) for i in range(size)]
+        boxes, slots = _BOX_SLOTS.boxes, _BOX_SLOTS.slots[:n]
+    ok = list(map(get_box, itertools.repeat(page, n), range(n), slots))
+    # (a copy: the buffer is the next page's)
+    out = np.frombuffer(boxes, dtype=np.float32, count=4 * n).astype(np.float64).reshape(n, 4)
+    if not all(ok):
+        if not ok[0]:
+            out[0] = 0.0
+        for i in range(1, n):
+            if not ok[i]:
+                out[i] = out[i - 1]
+    return out
 
 
 def visible(glyphs: list[Glyph], box: tuple[float, float, float, float]) -> list[Glyph]:
@@ -257,45 +327,51 @@ def _inked_above(raw, textpage, i: int) -> bool:
     return top.value - bottom.value > 0.5 and bottom.value > (rect.top + rect.bottom) / 2
 
 
-def _ink_box_height(glyphs: list[Glyph]) -> float | None:
+def _ink_box_height(sizes: np.ndarray, mids: np.ndarray, dot: np.ndarray, alnum: np.ndarray) -> float | None:
     """A letter's (median) height when pdfium's "loose" boxes are the glyphs' own ink boxes (a font without usable
     ascent/descent): a full stop is then a fraction of a letter's height, its middle sits on the
     baseline, and grouping lines by box middles would put every `.` and `,` on a line of its own.
     The threshold is strict on purpose: on the Budget Bureau PDFs, whose boxes are loose, a looser
-    test fired and the baseline reading moved their marks. None for ordinary (loose) boxes."""
-    # one pass for the full stops' places (list comprehensions: a page has ~1000 glyphs)
-    at = [k for k, g in enumerate(glyphs) if g[CH] in ".,"]
-    if not at:
+    test fired and the baseline reading moved their marks. None for ordinary (loose) boxes.
+    The page's glyphs as columns: sizes, middles, and which are full stops (`.` `,`) and letters
+    or digits (`str.isalnum`)."""
+    at = np.flatnonzero(dot)
+    if not len(at):
         return None
-    dots = sorted([glyphs[k][SIZE] for k in at])
-    dot = dots[len(dots) // 2]
+    dots = np.sort(sizes[at])
+    stop = float(dots[len(dots) // 2])
     # The letters' median height decides only when the full stops are below 0.45 of the tallest
-    # glyph (of any kind: at C speed); on most pages they are not, and the letters are not sorted out.
+    # glyph (of any kind); on most pages they are not, and the letters are not sorted out.
     height = None
-    if dot < 0.45 * max(map(_SIZE_KEY, glyphs)):
-        height = _letter_height(glyphs)
-        if height is None or dot < 0.45 * height:
+    if stop < 0.45 * float(sizes.max()):
+        height = _letter_height(sizes, alnum)
+        if height is None or stop < 0.45 * height:
             return height
     # Boxes from the baseline to the glyph's own top (fonts without ascent/descent, e.g. TLWG's
     # Garuda through LibreOffice): a full stop shares the bottom of the letter before it but is
     # shorter; in real loose boxes both are the font's ascent..descent, the same height.
-    shorter = same = 0
-    for k in at:
-        g, prev = glyphs[k], glyphs[k - 1]
-        if k and prev[CH].isalnum():
-            if g[SIZE] >= 0.9 * prev[SIZE]:
-                same += 1
-            elif abs((g[MID] - g[SIZE] / 2) - (prev[MID] - prev[SIZE] / 2)) < 0.05:
-                shorter += 1
-    if shorter >= 2 and shorter > 2 * same:  # (so there are letters)
-        return _letter_height(glyphs) if height is None else height
+    at = at[at > 0]
+    at = at[alnum[at - 1]]  # full stops after a letter or digit
+    prev = at - 1
+    same = sizes[at] >= 0.9 * sizes[prev]
+    bottoms_meet = np.abs((mids[at] - sizes[at] / 2) - (mids[prev] - sizes[prev] / 2)) < 0.05
+    shorter = int(np.count_nonzero(~same & bottoms_meet))
+    if shorter >= 2 and shorter > 2 * int(np.count_nonzero(same)):  # (so there are letters)
+        return _letter_height(sizes, alnum) if height is None else height
     return None
 
 
-def _letter_height(glyphs: list[Glyph]) -> float | None:
+def _letter_height(sizes: np.ndarray, alnum: np.ndarray) -> float | None:
     """The median size of the letters and digits (the upper one of an even count), if any."""
-    letters = sorted([g[SIZE] for g in glyphs if g[CH].isalnum()])
-    return letters[len(letters) // 2] if letters else None
+    letters = np.sort(sizes[alnum])
+    return float(letters[len(letters) // 2]) if len(letters) else None
+
+
+@functools.cache
+def _alnum_codes() -> np.ndarray:
+    """`str.isalnum` of every BMP character, by code (index 0x10000: past the BMP, looked up
+    one by one)."""
+    return np.array([chr(c).isalnum() for c in range(0x10000)] + [False])
 
 
 def _on_baselines(handle: int, glyphs: list[Glyph], indices: list[int], height: float) -> list[Glyph]:
@@ -808,15 +884,22 @@ def _open_ends(g_h: list[tuple[float, float, float]], g_v: list[tuple[float, flo
 MIN_OPEN_ROW = 50.0  # pt: the height a page's part of a row with no rule across must have
 
 
+class _ObjectPointer(ctypes.c_void_p):
+    """A page object as FPDFPage_GetObject returns it: kept a ctypes object (a c_void_p result is
+    made a Python int, which goes back in through a conversion call on every use)."""
+
+
 @functools.cache
 def _page_object_calls():
-    """FPDFPage_GetObject, FPDFPageObj_GetType and FPDFPageObj_GetBounds with untyped pointers
-    (see `_loose_char_box`): a page of a budget table has thousands of objects."""
+    """FPDFPage_GetObject and FPDFPageObj_GetType untyped (the page goes in as a pointer object,
+    the index as an int, the object as it came out: no conversion call per argument) and
+    FPDFPageObj_GetBounds with untyped pointers (see `_loose_char_box`): a page of a budget
+    table has thousands of objects."""
     from pypdfium2_raw.bindings import _libs
 
     lib, vp, i = _libs["pdfium"], ctypes.c_void_p, ctypes.c_int
-    return (ctypes.CFUNCTYPE(vp, vp, i)(("FPDFPage_GetObject", lib)),
-            ctypes.CFUNCTYPE(i, vp)(("FPDFPageObj_GetType", lib)),
+    return (ctypes.CFUNCTYPE(_ObjectPointer)(("FPDFPage_GetObject", lib)),
+            ctypes.CFUNCTYPE(i)(("FPDFPageObj_GetType", lib)),
             ctypes.CFUNCTYPE(i, vp, vp, vp, vp, vp)(("FPDFPageObj_GetBounds", lib)))
 
 
@@ -827,7 +910,7 @@ def page_grids(page) -> list[Grid]:
     h_rules: list[tuple[float, float, float]] = []  # (y, x0, x1)
     v_rules: list[tuple[float, float, float]] = []  # (x, y0, y1)
     # raw calls: the wrapper objects of pypdfium2 cost more than the reading itself
-    handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+    handle = ctypes.byref(ctypes.c_char.from_address(ctypes.cast(page.raw, ctypes.c_void_p).value))
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     refs = [ctypes.addressof(v) for v in (left, bottom, right, top)]
     get_obj, get_type, get_bounds = _page_object_calls()
@@ -903,7 +986,13 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     # top to bottom; `reverse` keeps glyphs of equal height in their order, as a key of -y would
     bases.sort(key=_MID_KEY, reverse=True)
     if bases[0][MID] - bases[-1][MID] <= 0.4 * min(map(_SIZE_KEY, bases)):
-        lines = [bases]  # no glyph is below the first by the least of the fractions below: one line
+        # no glyph is below the first by the least of the fractions below: one line
+        if not marks:  # (most cells: one line of figures)
+            bases.sort(key=_LEFT_KEY)
+            text = _line_text(bases, _NO_MARKS)
+            return [Line(sum(map(_MID_KEY, bases)) / len(bases), text, bases[0][LEFT], bases[-1][RIGHT],
+                         max(map(_SIZE_KEY, bases)), bases[-1][SPACE])] if text else []
+        lines = [bases]
     else:
         lines = _group_lines(bases)
     for line in lines:
