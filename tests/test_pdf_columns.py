@@ -15,7 +15,7 @@ from extractors import indicators
 from pipeline.model import Document
 from pipeline.readers import read_document
 from pipeline.readers.pdf_columns import _cells, _column_gaps, unruled_tables
-from pipeline.readers.pdf_layout import Glyph, Line, _lines, page_lines
+from pipeline.readers.pdf_layout import Glyph, Line, PageItem, TableCell, _lines, join_pages, page_lines
 from pipeline.thai import COMBINING
 
 DATA = Path(__file__).resolve().parent / "data" / "columns"
@@ -169,3 +169,33 @@ def test_unit_column_stays_with_its_amounts() -> None:
                          (660.0, [(50, "งจฉ"), (200, "20,000"), (280, "บาท"), (340, "ปีเดียว")])])
     tables, _ = unruled_tables(with_note, _lines(with_note))
     assert [" ".join(c.text.split()) for c in tables[0].rows[1]] == ["กขค", "99,700 บาท", "ผูกพัน"]
+
+
+def _part(rows: list[list[str]], xs: list[float], ruled: bool) -> PageItem:
+    item = PageItem.table([[TableCell(t, c) for c, t in enumerate(row)] for row in rows], xs)
+    item.ruled = ruled
+    return item
+
+
+def test_unruled_table_joined_across_pages() -> None:
+    """An unruled table's columns are where its words leave white, so its part on the next page
+    has edges of its own: it goes on (in the first part's columns) when each column lies mostly
+    over the same column, and a row the page broke is joined; a ruled table keeps wanting the
+    same rules."""
+    head_rows = [["ตัวชี้วัด", "ค่าเป้าหมาย", "ผลงาน"], ["ร้อยละของหมู่บ้านที่เข้าร่วม", "ร้อยละ 80", "85.00"],
+                 ["ร้อยละของครัวเรือนที่ได้รับการ", "ร้อยละ 70", "72.50"]]
+    tail_rows = [["พัฒนาคุณภาพชีวิต", "", ""], ["ร้อยละของผู้สูงอายุที่ได้รับการดูแล", "ร้อยละ 90", "91.00"]]
+    head_xs, tail_xs = [72.0, 290.0, 390.0, 520.0], [72.0, 305.0, 382.0, 520.0]
+    after = PageItem.text_item("ทั้งนี้ ผลการดำเนินงานดังกล่าวจะนำไปใช้ในการปรับปรุงแผน")
+    pages = join_pages([[PageItem.text_item("ผลการดำเนินงานตามตัวชี้วัด"), _part(head_rows, head_xs, False)],
+                        [_part(tail_rows, tail_xs, False), after]])
+    table, going_on = pages[0][-1], pages[1][0]
+    assert [[c.text for c in row] for row in table.rows] == [
+        head_rows[0], head_rows[1], ["ร้อยละของครัวเรือนที่ได้รับการพัฒนาคุณภาพชีวิต", "ร้อยละ 70", "72.50"]]
+    assert [[c.text for c in row] for row in going_on.rows] == [tail_rows[1]]
+    assert going_on.xs == head_xs and not going_on.ruled and pages[1][1:] == [after]
+    # a ruled table's rules must meet (3 pt); another number of columns is another table
+    ruled = join_pages([[_part(head_rows, head_xs, True)], [_part(tail_rows, tail_xs, True)]])
+    assert len(ruled[0][-1].rows) == 3 and len(ruled[1][0].rows) == 2
+    other = join_pages([[_part(head_rows, head_xs, False)], [_part([["ก", "ข"]], [72.0, 300.0, 520.0], False)]])
+    assert len(other[0][-1].rows) == 3 and other[1][0].rows[0][0].text == "ก"

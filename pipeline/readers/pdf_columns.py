@@ -259,7 +259,9 @@ def _table(rows: list[_Row], bands: list[tuple[float, float]]) -> PageItem | Non
     table = [[TableCell(_cell_text(gs, wrap_at[c]) if gs else "", c) for c, gs in enumerate(by_col)]
              for by_col in cells]
     top = rows[0].line
-    return PageItem.table(table, xs, top.y + top.size / 2)
+    item = PageItem.table(table, xs, top.y + top.size / 2)
+    item.ruled = False
+    return item
 
 
 def _unit_column(cells: list[list[list[Glyph]]]) -> int | None:

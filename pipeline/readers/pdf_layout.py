@@ -538,6 +538,7 @@ class PageItem(str):
     kind: str = "paragraph"
     number: str | None = None
     header_rows: int = 0  # a table whose first row the next page repeats: 1
+    ruled: bool = True  # False: columns found in the white between words (pdf_columns), not rules
     y: float = 0.0  # where on the page it starts (a running header sits at the same place on every page)
     rows: list[list[TableCell]]
     xs: list[float]
@@ -1257,7 +1258,11 @@ def _row_texts(row: list[TableCell]) -> list[str]:
 
 def _column_map(head: PageItem, tail: PageItem) -> dict[int, int] | None:
     """Each column of `tail` as the column of `head` with the same left and right edges (the
-    part of a table on the next page may lack the rules of columns that are empty there)."""
+    part of a table on the next page may lack the rules of columns that are empty there). Two
+    unruled parts (`PageItem.ruled` False) have edges where their own words leave white, which
+    differ from page to page: there each column must lie mostly over the same column."""
+    if not head.ruled and not tail.ruled:
+        return _unruled_column_map(head.xs, tail.xs)
     out = {}
     for c in range(len(tail.xs) - 1):
         left = next((i for i, x in enumerate(head.xs[:-1]) if abs(x - tail.xs[c]) <= 3), None)
@@ -1266,6 +1271,18 @@ def _column_map(head: PageItem, tail: PageItem) -> dict[int, int] | None:
             return None
         out[c] = left
     return out
+
+
+def _unruled_column_map(head: list[float], tail: list[float]) -> dict[int, int] | None:
+    """Column c of one unruled part as column c of the other, when they have as many columns and
+    each pair overlaps by half the narrower one at least."""
+    if len(head) != len(tail):
+        return None
+    for c in range(len(tail) - 1):
+        overlap = min(head[c + 1], tail[c + 1]) - max(head[c], tail[c])
+        if overlap < 0.5 * min(head[c + 1] - head[c], tail[c + 1] - tail[c]):
+            return None
+    return {c: c for c in range(len(tail) - 1)}
 
 
 def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
@@ -1304,13 +1321,14 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
                     old = last[c.col]
                     last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
             joined = PageItem.table([*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
-            joined.header_rows = head.header_rows
+            joined.header_rows, joined.ruled = head.header_rows, head.ruled
             if first_part is head:
                 first_part = joined
             out[holder][-1] = head = joined
             rows = rows[1:]
         if rows:
             cur[0] = PageItem.table(rows, head.xs, tail.y)
+            cur[0].ruled = tail.ruled
         else:
             del cur[0]
         if not cur:
