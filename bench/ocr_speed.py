@@ -64,7 +64,7 @@ def _image(scan: Path, index: int, dpi: int):
 def run_tesserocr(job: tuple[Path, int, int]) -> tuple[str, float]:
     scan, index, dpi = job
     t0 = time.perf_counter()
-    got = ocr.ocr_image(_image(scan, index, dpi))
+    got = ocr.read_image(_image(scan, index, dpi))
     return got.text, time.perf_counter() - t0
 
 

@@ -99,7 +99,8 @@ def render(page, dpi: int = OCR_DPI):
     return page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
 
 
-def ocr_image(image) -> OcrPage:
+def read_image(image) -> OcrPage:
+    """One image read by Tesseract as it is: its text and mean confidence (no layout)."""
     import time
 
     t0 = time.perf_counter()

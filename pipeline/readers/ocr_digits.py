@@ -89,7 +89,7 @@ def _read_shapes(comps: list, core: tuple[int, int]) -> tuple[list[tuple[float, 
     body = [(c, h) for c, h in zip(comps, heights, strict=True) if h >= 0.5 * tallest]
     digit_h = median(h for _, h in body)
     base = median(c[2] for c, _ in body)
-    out: list[tuple[float, str] | None] = []
+    out: list[tuple[float, str, float] | None] = []
     inside: list[bool] = []
     last: tuple[tuple, int] | None = None  # the digit shape before and how many digits it gave
     for comp, h in zip(comps, heights, strict=True):
@@ -134,7 +134,7 @@ def _read_shapes(comps: list, core: tuple[int, int]) -> tuple[list[tuple[float, 
         inside.pop()
     if not out or any(r is None for r in out) or not any(THAI_DIGIT.match(r[1]) for r in out):
         return None
-    return out, digit_h  # type: ignore[return-value]
+    return [r for r in out if r is not None], digit_h
 
 
 def _union(a: tuple, b: tuple) -> tuple:

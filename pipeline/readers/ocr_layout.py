@@ -17,9 +17,7 @@ from pipeline.readers.ocr_image import DARK, crop
 SURE = 90  # a Thai reading this sure is not tried with other margins
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI_READING = re.compile(r"[ก-๛0-9.,:/()\-]+")  # Thai letters, marks and digits, and a number's signs
-_THAI_LETTER = re.compile(r"[ก-ฮ๐-๙]")
-
-
+_THAI_LETTER_OR_DIGIT = re.compile(r"[ก-ฮ๐-๙]")
 _THAI_PIECE = re.compile(r"[ก-๎]+")  # letters and marks, not digits
 
 
@@ -27,16 +25,12 @@ def _plausible_thai(text: str) -> bool:
     """A Thai reading worth a Latin one's place: Thai letters, digits and a number's signs, and
     each run of letters a dictionary word or words, or an abbreviation (`ลบ.`, `พ.ศ.`); read
     alone, an English word comes out as Thai letters that are no words (`PMQA` as `ขมเอว์`)."""
-    from pipeline.tokenize import tokens, words
+    from pipeline.readers.pagecheck import ood_share
 
-    if not _THAI_READING.fullmatch(text) or not _THAI_LETTER.search(text):
+    if not _THAI_READING.fullmatch(text) or not _THAI_LETTER_OR_DIGIT.search(text):
         return False
-    for m in _THAI_PIECE.finditer(text):
-        if text[m.end():m.end() + 1] == "." and len(m.group()) <= 3:
-            continue
-        if not all(t in words() for t in tokens(m.group())):
-            return False
-    return True
+    return all(ood_share(m.group(), sample=None) == 0.0 for m in _THAI_PIECE.finditer(text)
+               if not (text[m.end():m.end() + 1] == "." and len(m.group()) <= 3))
 
 
 def reread_latin(line: list[list], image) -> None:
@@ -101,13 +95,13 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
 
     problems = [] if problems is None else problems
     s = 72.0 / dpi
-    out: list[tuple] = []  # (text, x0, x1, height, baseline in pixels)
+    out: list[tuple] = []  # (text, x0, x1, height, baseline in pixels, mean word confidence)
     it = api.GetIterator() if page_text.strip() else None
     if it is None:
         return out
     dark = np.asarray(image) < DARK if image is not None else None
     word_level, line_level = tesserocr.RIL.WORD, tesserocr.RIL.TEXTLINE
-    line_box, line = None, []  # the words of the line being read: [text, box, spaced]
+    line_box, line = None, []  # the words of the line being read: [text, box, spaced, confidence]
     pos = 0  # where the next word is looked for in page_text
     while True:
         if it.IsAtBeginningOf(line_level):

@@ -56,10 +56,12 @@ def _word_logp(word: str) -> float:
     return math.log(0.5 / total) - 3.0 * len(word)  # not a word: the longer, the less likely
 
 
-def _logp(text: str) -> float:
+def _score(text: str) -> tuple[float, int]:
+    """(log-likelihood of the run's words, how many words newmm cuts it into): one segmentation."""
     from pipeline.tokenize import tokens
 
-    return sum(_word_logp(t) for t in tokens(text) if t.strip())
+    pieces = [t for t in tokens(text) if t.strip()]
+    return sum(_word_logp(t) for t in pieces), len(pieces)
 
 
 def _edits(text: str) -> list[str]:
@@ -88,22 +90,18 @@ def _swaps(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def _correct_run(text: str) -> str:
-    from pipeline.tokenize import tokens
-
-    best = _logp(text)
+    best, pieces = _score(text)
     for _ in range(MAX_EDITS):
-        scored = [(_logp(c) + EDIT_COST, c) for c in _edits(text)]
+        scored = [(_score(c), c) for c in _edits(text)]
         # a swapped letter only where it makes a word of pieces: alone, a frequent word would
         # replace a rarer right one (`ตี` by `ดี`)
-        pieces = len([t for t in tokens(text) if t.strip()])
-        scored += [(_logp(c) + EDIT_COST, c) for c in _swaps(text)
-                   if len([t for t in tokens(c) if t.strip()]) < pieces]
+        scored += [(sc, c) for sc, c in ((_score(c), c) for c in _swaps(text)) if sc[1] < pieces]
         if not scored:
             break
-        score, cand = max(scored)
-        if score <= best:
+        (score, n), cand = max(scored, key=lambda x: (x[0][0], x[1]))
+        if score + EDIT_COST <= best:
             break
-        text, best = cand, score
+        text, best, pieces = cand, score + EDIT_COST, n
     return text
 
 
