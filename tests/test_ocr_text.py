@@ -60,6 +60,9 @@ def test_blank_page_has_no_skew():
     ("วันที่ 24 ก.ุพ. 2564", "วันที่ 24 ก.พ. 2564"),  # a mark on no letter
     ("มีจำนวน 5 ตัวขี้วัด", "มีจำนวน 5 ตัวชี้วัด"),  # a look-alike letter that makes one word of pieces
     ("เมื่อวันที่ 1 จันวาคม", "เมื่อวันที่ 1 ธันวาคม"),
+    ("เด็กอายุ 0-5 ปี ทังหมด", "เด็กอายุ 0-5 ปี ทั้งหมด"),  # a tone mark over mai han-akat
+    ("ทังนี กพร.สส.", "ทั้งนี้ กพร.สส."),
+    ("ตังแต่วันที่ 1", "ตั้งแต่วันที่ 1"),
 ])
 def test_ocr_spelling_corrects(read, meant):
     assert ocr_spelling.correct(read) == meant
@@ -67,7 +70,7 @@ def test_ocr_spelling_corrects(read, meant):
 
 @pytest.mark.parametrize("right", [
     "ปี", "มี", "ทีม", "ตี", "ขาย", "สวัสดี", "ประเทศไทย ผ่าน", "BUDGET BUREAU", "ลบ.", "๒๕๖๖", "ตัวชี้วัดที่ 1",
-    "การประชุมคณะทำงาน", "ผลการดำเนินงาน ไตรมาสที่ 2",
+    "การประชุมคณะทำงาน", "ผลการดำเนินงาน ไตรมาสที่ 2", "กัน", "ดังนั้น", "คัดเลือก", "สั้น", "วันที่",
 ])
 def test_ocr_spelling_leaves_right_text(right):
     assert ocr_spelling.correct(right) == right
@@ -85,3 +88,42 @@ def test_ocr_spelling_on_clean_reports_changes_little():
         chars += len(text)
     print(f"\nchanged {100 * edits / chars:.3f} % of {int(chars)} characters")
     assert edits / chars < 0.002  # 0.073 % when written
+
+
+@pytest.mark.parametrize(("words", "reread"), [
+    (["๒๕๖๖"], True),
+    (["1/2565"], True),            # Arabic digits and signs alone: Tesseract's reading is checked
+    (["1,117.6"], True),
+    (["1", "๔"], True),
+    (["53%"], False),              # `%` rings match `0`: Tesseract's reading stays
+    (["ลบ."], False),
+    (["..."], False),
+])
+def test_numbers_read_again_by_shape(words, reread):
+    from pipeline.readers import ocr_digits
+
+    assert ocr_digits._worth_reading([[w, (0, 0, 1, 1), False] for w in words]) is reread
+
+
+@pytest.mark.parametrize(("read", "meant"), [
+    ("25,66", "2566"), ("๒๕,๖๖", "๒๕๖๖"), ("1,2345", "12345"),  # a speck read as a comma
+    ("1,117.6", "1,117.6"), ("15,090", "15,090"), ("๑๕,๘๕๗,๐๐๐", "๑๕,๘๕๗,๐๐๐"), ("9,", "9,"),
+])
+def test_a_comma_in_a_number_separates_thousands(read, meant):
+    from pipeline.readers import ocr_digits
+
+    assert ocr_digits._STRAY_COMMA.sub("", read) == meant
+
+
+@pytest.mark.parametrize(("runs", "text"), [
+    (["20", "เมษายน 2565", "21"], True),   # a line with no mark above or below it
+    (["๑7 สมัครงาน"], True),
+    (["๑7", "จัด", "wad"], False),       # the marks of a line read on their own
+    (["ใบซี", "๑"], False),
+    (["๑/ aw", "1"], False),
+    (["อ", "๕", "๕"], False),
+])
+def test_low_line_kept_when_it_reads_as_words(runs, text):
+    from pipeline.readers import ocr_layout
+
+    assert ocr_layout._reads_as_words(runs) is text

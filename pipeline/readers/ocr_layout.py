@@ -19,6 +19,8 @@ _LATIN = re.compile(r"[A-Za-z]")
 _THAI_READING = re.compile(r"[ก-๛0-9.,:/()\-]+")  # Thai letters, marks and digits, and a number's signs
 _THAI_LETTER_OR_DIGIT = re.compile(r"[ก-ฮ๐-๙]")
 _THAI_PIECE = re.compile(r"[ก-๎]+")  # letters and marks, not digits
+_NUMBER = re.compile(r"[0-9๐-๙]+(?:[.,/:\-][0-9๐-๙]+)*")
+_THAI_BASE = re.compile(r"[ก-ฯะาำเ-ๅ]")  # letters and the vowels written on the line, not marks
 
 
 def _plausible_thai(text: str) -> bool:
@@ -125,9 +127,25 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
         return out
     typical = _typical_height(out)
     _, _, _, top = box
+    lines: dict[tuple, list[str]] = {}  # a line's runs share its height, baseline and confidence
+    for text, _, _, h, base, conf in out:
+        lines.setdefault((h, base, conf), []).append(text)
     return [(text, x0, x1, h, top - base * s + MIDDLE_ABOVE_BASE * typical, False)
             for text, x0, x1, h, base, conf in out
-            if h >= NOISE_HEIGHT * typical and (h >= LOW_LINE * typical or conf >= LOW_LINE_CONFIDENCE)]
+            if h >= NOISE_HEIGHT * typical
+            and (h >= LOW_LINE * typical or conf >= LOW_LINE_CONFIDENCE or _reads_as_words(lines[h, base, conf]))]
+
+
+LOW_LINE_LETTERS = 4  # Thai letters a low line needs, all in words, to be kept as text
+
+
+def _reads_as_words(runs: list[str]) -> bool:
+    """Whether a low line read with little confidence is text after all: a line with no mark
+    above or below it (`20 เมษายน 2565 21`) is as low as the marks of a line read on their own,
+    but it reads as words and numbers, where the marks read as scraps (`๑7`, `9/`, `vy`, `ใบซี ๑`)."""
+    tokens = " ".join(runs).split()
+    letters = sum(len(_THAI_BASE.findall(t)) for t in tokens)
+    return letters >= LOW_LINE_LETTERS and all(_NUMBER.fullmatch(t) or _plausible_thai(t) for t in tokens)
 
 
 def word_boxes(api) -> list[tuple[int, int, int, int]]:

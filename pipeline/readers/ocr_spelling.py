@@ -24,6 +24,7 @@ from pipeline.thai import COMBINING, normalize_text
 EDIT_COST = math.log(0.05)  # an edit is taken when it makes the run 20 times as likely or more
 MAX_EDITS = 4               # per run of Thai
 _UPPER = "ิีึื"
+_TAKES_TONE = _UPPER + "ั"  # a tone mark stacks over these, and Tesseract drops it there
 _TONES = "่้"
 # a mark after a full stop, a digit or a Latin letter: a speck (after a space it may be a
 # letter-spaced word's, `ต ัว`, which the source wrote so)
@@ -65,15 +66,15 @@ def _score(text: str) -> tuple[float, int]:
 
 
 def _edits(text: str) -> list[str]:
-    """Every reading one edit away: a tone mark added over an upper vowel, `ิ` read as `ี` with a
-    tone mark, one of two upper vowels on one letter dropped (`ปีึงบประมาณ`), a space taken out
-    between two Thai letters."""
+    """Every reading one edit away: a tone mark added over an upper vowel or mai han-akat
+    (`ทังหมด` for `ทั้งหมด`), `ิ` read as `ี` with a tone mark, one of two upper vowels on one
+    letter dropped (`ปีึงบประมาณ`), a space taken out between two Thai letters."""
     out = []
     for i, ch in enumerate(text):
         after = text[i + 1:i + 2]
         if ch in _UPPER and after and after in _UPPER:  # two upper vowels on one letter: one is a speck
             out += [text[:i] + text[i + 1:], text[:i + 1] + text[i + 2:]]
-        elif ch in _UPPER and (not after or after not in "่้๊๋"):  # ("" is in every string)
+        elif ch in _TAKES_TONE and (not after or after not in "่้๊๋"):  # ("" is in every string)
             out += [text[:i + 1] + t + text[i + 1:] for t in _TONES]
             if ch == "ิ":
                 out += [text[:i] + "ี" + t + text[i + 1:] for t in _TONES]
@@ -82,24 +83,33 @@ def _edits(text: str) -> list[str]:
     return out
 
 
-def _swaps(text: str) -> list[str]:
-    """Every reading with one letter swapped for one Tesseract takes it for (`ตัวขี้วัด`)."""
-    return [text[:i] + other + text[i + 1:]
-            for i, ch in enumerate(text) for other in _LOOK_ALIKE.get(ch, "")]
+def _swaps(text: str) -> list[tuple[str, int]]:
+    """Every reading with one letter swapped for one Tesseract takes it for (`ตัวขี้วัด`), as
+    (reading, edits): where the swapped letter carries an upper vowel with no tone mark, also with
+    the tone mark added, since the two are misread together (`ตัวซีวัด` for `ตัวชี้วัด`)."""
+    out = []
+    for i, ch in enumerate(text):
+        for other in _LOOK_ALIKE.get(ch, ""):
+            swapped = text[:i] + other + text[i + 1:]
+            out.append((swapped, 1))
+            vowel, after = text[i + 1:i + 2], text[i + 2:i + 3]
+            if vowel and vowel in _TAKES_TONE and (not after or after not in "่้๊๋"):
+                out += [(swapped[:i + 2] + t + swapped[i + 2:], 2) for t in _TONES]
+    return out
 
 
 @functools.lru_cache(maxsize=65536)
 def _correct_run(text: str) -> str:
     best, pieces = _score(text)
     for _ in range(MAX_EDITS):
-        scored = [(_score(c), c) for c in _edits(text)]
+        scored = [(_score(c), 1, c) for c in _edits(text)]
         # a swapped letter only where it makes a word of pieces: alone, a frequent word would
         # replace a rarer right one (`ตี` by `ดี`)
-        scored += [(sc, c) for sc, c in ((_score(c), c) for c in _swaps(text)) if sc[1] < pieces]
+        scored += [(sc, k, c) for sc, k, c in ((_score(c), k, c) for c, k in _swaps(text)) if sc[1] < pieces]
         if not scored:
             break
-        (score, n), cand = max(scored, key=lambda x: (x[0][0], x[1]))
-        if score + EDIT_COST <= best:
+        (score, n), edits, cand = max(scored, key=lambda x: (x[0][0] + x[1] * EDIT_COST, x[2]))
+        if score + edits * EDIT_COST <= best:
             break
         text, best, pieces = cand, score, n
     return text
