@@ -192,3 +192,28 @@ def test_failing_ocr_correction_keeps_tesseracts_reading(scan, monkeypatch):
     assert rec["status"] == "partial" and cer(reference, rec["text"]) <= 0.05
     assert any("correction of the OCR reading failed" in w and "ValueError: shape table damaged" in w
                for w in rec["warnings"])
+
+
+def test_page_with_little_ink_on_noisy_paper_is_read(tmp_path):
+    """A scanned page holding only a table's last two rows, stored losslessly: Tesseract's one
+    Otsu threshold falls inside the noise of the grey paper and the page read as nothing (the
+    document failed). The paper is made white before recognition (`ocr_image.flat_paper`)."""
+    import numpy as np
+    from PIL import Image
+
+    src = pdfium.PdfDocument(str(SOURCE.parent / "gs-002_1f4f99ff3787c05c.pdf"))
+    width, height = src[8].get_size()
+    grey = np.asarray(src[8].render(scale=200 / 72, grayscale=True).to_pil().convert("L"), dtype=np.int16)
+    noisy = np.clip(grey + np.random.default_rng(0).normal(0, 12, grey.shape), 0, 255).astype(np.uint8)
+    pdf = pdfium.PdfDocument.new()
+    page = pdf.new_page(width, height)
+    image = pdfium.PdfImage.new(pdf)
+    image.set_bitmap(pdfium.PdfBitmap.from_pil(Image.fromarray(noisy)))  # Flate: the noise kept as it is
+    image.set_matrix(pdfium.PdfMatrix().scale(width, height))
+    page.insert_obj(image)
+    page.gen_content()
+    scan = tmp_path / "last-page.pdf"
+    pdf.save(str(scan))
+    text = read_document(scan).text
+    print(f"\n{text!r}")
+    assert "บาท" in text and "ปัญหาและอุปสรรค" in text

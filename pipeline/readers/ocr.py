@@ -156,7 +156,7 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     try:
         image = ocr_image.deskew(api, render(page, dpi))
         runs = ocr_image.rule_runs(image, dpi)
-        clean = ocr_image.without_rules(image, runs)
+        clean = ocr_image.flat_paper(ocr_image.without_rules(image, runs))
         if clean is not image:
             api.SetImage(clean)
         try:

@@ -39,8 +39,8 @@ def reread_latin(line: list[list], image) -> None:
     """Words of `line` ([text, pixel box, spaced, confidence]) that the mixed Thai+English engine
     read as Latin letters, read again with the Thai model alone: the English model claims short
     Thai words and Thai numbers (`ลบ.` read `au.`, `พ.ศ.` `WA,`, `ก.พ.` `nw.`, `๒๙` `log`, `วันที่`
-    `JUN`). The Thai reading replaces the Latin one when it is Thai and Tesseract is surer of it;
-    a real English word or acronym (`BUDGET`, `PMQA`, `Covid`) reads as Thai with less confidence
+    `JUN`). The Thai reading replaces the Latin one when it is Thai and Tesseract is surer of it
+    (or sure: `SURE`); a real English word or acronym (`BUDGET`, `PMQA`, `Covid`) reads as Thai with less confidence
     and stays."""
     from pipeline.readers import ocr
 
@@ -52,7 +52,9 @@ def reread_latin(line: list[list], image) -> None:
         api = api or ocr.thai_engine()
         if api is None:
             return
-        best = conf
+        # the Thai model is seldom surer than SURE (`ลบ.` 90-93) where the English one may be
+        # (`au.` 93-95): a Thai reading that sure is enough
+        best = min(conf, SURE - 1)
         for pad in ((y1 - y0) // 4, (y1 - y0) // 3, (y1 - y0) // 2):
             # a short word read alone is read differently by the margin left around it: the
             # surest of three readings
