@@ -127,3 +127,22 @@ def test_low_line_kept_when_it_reads_as_words(runs, text):
     from pipeline.readers import ocr_layout
 
     assert ocr_layout._reads_as_words(runs) is text
+
+
+def test_runs_of_one_line_joined_then_spelled():
+    """Tesseract's layout cuts a justified line into blocks, even inside a word: the pieces of one
+    line are joined (with a space where the gap is a word space) and the word corrected whole;
+    a table rule or a column gap between two runs keeps them apart."""
+    from pipeline.readers import ocr_layout
+
+    h = 15.0  # runs: (text, x0, x1, height, middle, False) in points
+    cut = [("ร้อยละ 70 ( 3-5 ตัวชี", 100.0, 300.0, h, 400.0, False), ("วัด) ผลการดำเนินงาน", 301.0, 420.0, h, 400.4, False)]
+    assert [g[0] for g in ocr_layout.join_runs(cut, [], [])] == ["ร้อยละ 70 ( 3-5 ตัวชี้วัด) ผลการดำเนินงาน"]
+    spaced = [("วันที่", 100.0, 150.0, h, 400.0, False), ("24 มกราคม", 155.0, 220.0, h, 400.0, False)]
+    assert [g[0] for g in ocr_layout.join_runs(spaced, [], [])] == ["วันที่ 24 มกราคม"]
+    rule = [(300.5, 380.0, 420.0)]  # x, y0, y1
+    assert len(ocr_layout.join_runs(cut, rule, [])) == 2
+    apart = [cut[0], ("วัด) ผลการดำเนินงาน", 340.0, 460.0, h, 400.0, False)]
+    assert [g[0] for g in ocr_layout.join_runs(apart, [], [])] == ["ร้อยละ 70 ( 3-5 ตัวชี", "วัด) ผลการดำเนินงาน"]
+    below = [cut[0], ("ผลการดำเนินงาน", 100.0, 200.0, h, 380.0, False)]
+    assert len(ocr_layout.join_runs(below, [], [])) == 2

@@ -172,5 +172,6 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     finally:
         api.Clear()
     h, v = ocr_image.rules(runs, dpi, box) if glyphs else ([], [])
+    glyphs = ocr_layout.join_runs(glyphs, v, problems)
     return OcrPage(text=text, confidence=float(max(conf, 0)), seconds=time.perf_counter() - t0,
                    glyphs=tuple(glyphs), h_rules=tuple(h), v_rules=tuple(v), problems=tuple(problems))

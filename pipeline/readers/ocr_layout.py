@@ -14,6 +14,7 @@ import numpy as np
 
 from pipeline.readers.ocr_image import DARK, crop
 
+SPACE_GAP = 0.2  # of a line's height: a gap this wide between two runs of one line is a word space
 SURE = 90  # a Thai reading this sure is not tried with other margins
 _LATIN = re.compile(r"[A-Za-z]")
 _THAI_READING = re.compile(r"[ก-๛0-9.,:/()\-]+")  # Thai letters, marks and digits, and a number's signs
@@ -90,11 +91,12 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     baselines, which the marks a line happens to have do not move (the middle of its box would,
     and paragraphs would not join at the page's line pitch). A "line" much lower than the page's
     typical one (`NOISE_HEIGHT`) is the scan's specks read as text, and one somewhat lower read
-    with little confidence (`LOW_LINE`) the marks of the line below: both are left out. Numbers in
-    Thai digits are read again from the ink of `image` (the page as recognised) by `ocr_digits`,
-    words read as Latin by the Thai model (`reread_latin`), tone marks and spaces checked by
-    `ocr_spelling`. Words read with less than `min_confidence` are left out. A correction that
-    fails leaves its line as Tesseract read it and is named in `problems`."""
+    with little confidence (`LOW_LINE`) the marks of the line below, unless it reads as words:
+    both are left out. Numbers are read again from the ink of `image` (the page as recognised)
+    by `ocr_digits`, words read as Latin by the Thai model (`reread_latin`); spelling waits for
+    the page's runs to be joined (`join_runs`). Words read with less than `min_confidence` are
+    left out. A correction that fails leaves its line as Tesseract read it and is named in
+    `problems`."""
     import tesserocr
 
     problems = [] if problems is None else problems
@@ -195,8 +197,6 @@ def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, ou
     """One text line's words as glyphs, one per run with no column gap in it, appended to `out`."""
     if not line or line_box is None:
         return
-    from pipeline.readers import ocr_spelling
-
     if dark is not None:
         from pipeline.readers import ocr_digits
 
@@ -211,9 +211,7 @@ def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, ou
 
     def flush() -> None:
         if run and run[0].strip():
-            text = run[0].strip()
-            corrected = _soft(lambda: ocr_spelling.correct(text), problems)
-            out.append((corrected or text, left + run[1] * s, left + run[2] * s, (y1 - y0) * s, base, confidence))
+            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s, base, confidence))
         run.clear()
 
     for text, wbox, spaced, _ in line:
@@ -235,3 +233,37 @@ def _text(it, level) -> str:
         return (it.GetUTF8Text(level) or "").strip()
     except RuntimeError:
         return ""
+
+
+def join_runs(glyphs: list[tuple], v_rules: list[tuple[float, float, float]], problems: list[str]) -> list[tuple]:
+    """The page's runs (`words`' glyphs) with the runs of one line joined where no column gap and
+    no table rule (`v_rules`: x, y0, y1 in page space) lies between them, each then spelled by
+    `ocr_spelling`: Tesseract's layout cuts a justified line into blocks, even inside a word
+    (`( 3-5 ตัวชี` | `วัด) ผลการ…`), and a word is corrected whole or not at all."""
+    from pipeline.readers import ocr_spelling
+
+    rows: list[list[tuple]] = []
+    for g in sorted(glyphs, key=lambda g: g[4]):
+        if rows and abs(g[4] - rows[-1][0][4]) <= 0.2 * min(g[3], rows[-1][0][3]):
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+    out = []
+    for row in rows:
+        row.sort(key=lambda g: g[1])
+        joined = [list(row[0])]
+        for g in row[1:]:
+            last = joined[-1]
+            height = max(g[3], last[3])
+            gap = g[1] - last[2]
+            ruled = any(last[2] <= x <= g[1] and y0 <= g[4] <= y1 for x, y0, y1 in v_rules)
+            if 0 <= gap <= COLUMN_GAP * height and not ruled:
+                last[0] += (" " if gap >= SPACE_GAP * height else "") + g[0]
+                last[2], last[3] = g[2], height
+            else:
+                joined.append(list(g))
+        for g in joined:
+            text = g[0]
+            g[0] = _soft(lambda text=text: ocr_spelling.correct(text), problems) or text
+            out.append(tuple(g))
+    return out
