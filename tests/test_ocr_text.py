@@ -146,3 +146,25 @@ def test_runs_of_one_line_joined_then_spelled():
     assert [g[0] for g in ocr_layout.join_runs(apart, [], [])] == ["ร้อยละ 70 ( 3-5 ตัวชี", "วัด) ผลการดำเนินงาน"]
     below = [cut[0], ("ผลการดำเนินงาน", 100.0, 200.0, h, 380.0, False)]
     assert len(ocr_layout.join_runs(below, [], [])) == 2
+
+
+@pytest.mark.parametrize(("upper", "lower", "meant"), [
+    ("ร้อยละ 30 ( 1 ตัวซี", "วัด) ประกอบด้วย", ("ร้อยละ 30 ( 1 ตัวชี้", "วัด) ประกอบด้วย")),  # a mark goes up
+    ("การดำเนินงานตามตัว", "ชีวัด", ("การดำเนินงานตามตัว", "ชี้วัด")),
+    ("เป็นไปตามเป้าหมาย", "ที่กำหนด", ("เป็นไปตามเป้าหมาย", "ที่กำหนด")),
+])
+def test_word_broken_over_two_lines_corrected_whole(upper, lower, meant):
+    """A justified Thai line breaks inside a compound (`ตัวชี้` / `วัด`): the two pieces are
+    corrected as one word and cut again where the line broke."""
+    from pipeline.readers import ocr_layout
+
+    a, b = [upper, 100.0, 500.0, 15.0, 400.0, False], [lower, 72.0, 500.0, 15.0, 382.0, False]
+    ocr_layout._spell_across(a, b)
+    assert (a[0], b[0]) == meant
+
+
+def test_compound_the_corpus_split_is_a_likely_word():
+    """TNC counted `ตัวชี้วัด` as ตัว|ชี้|วัด, so it has no frequency of its own; scored as a word
+    never seen, three frequent pieces (`ตัวซีวัด`) were likelier than the reports' commonest word."""
+    assert ocr_spelling._word_logp("ตัวชี้วัด") > ocr_spelling._score("ตัวซีวัด")[0] - 2 * ocr_spelling.EDIT_COST
+    assert ocr_spelling.correct("จำนวน 3 ตัวซีวัด") == "จำนวน 3 ตัวชี้วัด"

@@ -7,12 +7,14 @@ of what Tesseract reads: Latin words read again in Thai here, numbers in Thai di
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 
 import numpy as np
 
 from pipeline.readers.ocr_image import DARK, crop
+from pipeline.thai import COMBINING
 
 SPACE_GAP = 0.2  # of a line's height: a gap this wide between two runs of one line is a word space
 SURE = 90  # a Thai reading this sure is not tried with other margins
@@ -243,12 +245,13 @@ def join_runs(glyphs: list[tuple], v_rules: list[tuple[float, float, float]], pr
     from pipeline.readers import ocr_spelling
 
     rows: list[list[tuple]] = []
-    for g in sorted(glyphs, key=lambda g: g[4]):
+    for g in sorted(glyphs, key=lambda g: -g[4]):  # from the top
         if rows and abs(g[4] - rows[-1][0][4]) <= 0.2 * min(g[3], rows[-1][0][3]):
             rows[-1].append(g)
         else:
             rows.append([g])
-    out = []
+    out: list[tuple] = []
+    rows_joined: list[list[list]] = []
     for row in rows:
         row.sort(key=lambda g: g[1])
         joined = [list(row[0])]
@@ -262,8 +265,60 @@ def join_runs(glyphs: list[tuple], v_rules: list[tuple[float, float, float]], pr
                 last[2], last[3] = g[2], height
             else:
                 joined.append(list(g))
+        rows_joined.append(joined)
+    for upper, lower in itertools.pairwise(rows_joined):
+        # lines of a paragraph (a list item's number before the first): not a table's rows
+        if (_paragraph_line(upper) and _paragraph_line(lower)
+                and 0 < upper[-1][4] - lower[0][4] <= LINE_PITCH * upper[-1][3]):
+            _soft(lambda a=upper[-1], b=lower[0]: _spell_across(a, b), problems)
+    for joined in rows_joined:
         for g in joined:
             text = g[0]
             g[0] = _soft(lambda text=text: ocr_spelling.correct(text), problems) or text
             out.append(tuple(g))
     return out
+
+
+LINE_PITCH = 2.0  # of a line's height: a line this near below another goes on with its text
+_LIST_NUMBER = re.compile(r"[(]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)]?")
+
+
+def _paragraph_line(runs: list[list]) -> bool:
+    """A line of one run of text, or of a list item's number and its text."""
+    return len(runs) == 1 or (len(runs) == 2 and bool(_LIST_NUMBER.fullmatch(runs[0][0])))
+_TAIL = re.compile(r"[ก-๎]+$")
+_HEAD = re.compile(r"^[ก-๎]+")
+
+
+def _spell_across(upper: list, lower: list) -> None:
+    """The word a paragraph's line ends with and the next line's first, corrected as one where
+    the two are one word's pieces: a justified Thai line breaks inside a compound
+    (`ตัวชี้` / `วัด`), and each piece alone is no word to correct to."""
+    from pipeline.readers import ocr_spelling
+
+    tail, head = _TAIL.search(upper[0]), _HEAD.match(lower[0])
+    if not tail or not head:
+        return
+    word = tail.group() + head.group()
+    fixed = ocr_spelling.correct(word)
+    if fixed == word or " " in fixed:
+        return
+    before, after = upper[0][:tail.start()], lower[0][head.end():]
+    upper[0], lower[0] = _split_as_before(word, fixed, len(tail.group()), before, after)
+
+
+def _split_as_before(word: str, fixed: str, cut: int, before: str, after: str) -> tuple[str, str]:
+    """`before` + `fixed` + `after` cut again where `word` was cut (at `cut`) before it became
+    `fixed`: a mark added at the cut goes with the letter before it, the line above."""
+    from difflib import SequenceMatcher
+
+    ops = SequenceMatcher(None, word, fixed, autojunk=False).get_opcodes()
+    at = len(fixed)
+    for op, i1, i2, j1, j2 in ops:
+        if op == "insert" and i1 == cut:
+            at = j2 if all(ch in COMBINING for ch in fixed[j1:j2]) else j1
+            break
+        if i1 <= cut < i2:
+            at = j1 + min(cut - i1, j2 - j1)
+            break
+    return before + fixed[:at], fixed[at:] + after
