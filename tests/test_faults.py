@@ -39,10 +39,17 @@ def stored(url: str) -> int:
         return 0
 
 
+def _as_from_a_terminal() -> None:
+    # a suite started in the background by a script (`cmd &`) ignores SIGINT, and a child
+    # inherits that: Python then installs no KeyboardInterrupt handler and the Ctrl-C tests
+    # would test nothing (exit 0). A terminal's command gets SIGINT's default.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_ingest(inbox: Path, url: str, env: dict, *extra: str) -> subprocess.Popen:
     return subprocess.Popen([str(BIN / "thaireport"), "ingest", str(inbox), "--db", url, "--quiet", *extra],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_as_from_a_terminal)
 
 
 def reference_counts(tmp_path: Path, inbox: Path, env: dict) -> dict[str, int]:

@@ -59,6 +59,24 @@ def test_pdf_tight_box_detection():
     assert _ink_box_height([glyph(c, 11.0) for c in "ไม่มีจุด"]) is None  # nothing to tell by
 
 
+def test_glyph_with_only_its_ink_box_stays_on_its_line():
+    """Some glyphs of a page have pdfium "loose" boxes that are only their ink (LibreOffice's `า`
+    in Laksaman set by python-docx, full stops and commas): such a box, lower than its line's
+    middle by more than a share of its own small height, is still inside the line's first glyph's
+    box, so it is that line's and not a line of its own (`เป้าหม ยต ม` over `า  า`)."""
+    from pipeline.readers.pdf_layout import _lines
+
+    def loose(ch, x, mid):
+        return (ch, x, x + 8.0, 17.0, mid, False)
+
+    def ink(ch, x, mid, size):
+        return (ch, x, x + 5.0, size, mid, False)
+
+    glyphs = [loose("ห", 90, 599.0), loose("ม", 98, 599.0), ink("า", 106, 594.8, 8.4), loose("ย", 111, 599.0),
+              ink(".", 119, 591.3, 1.2), loose("ต", 90, 582.0), ink("า", 98, 577.8, 8.4), loose("ม", 103, 582.0)]
+    assert [line.text for line in _lines(glyphs)] == ["หมาย.", "ตาม"]
+
+
 def test_normalize_text_fast_paths_agree_with_the_offset_map():
     """`normalize_text` skips repairs whose damage a substring or pair search says is absent and
     mends plain split SARA AM with one replace; it must give what `normalize` (every repair as a

@@ -1027,8 +1027,11 @@ def _group_lines(bases: list[Glyph]) -> list[list[Glyph]]:
         # a new line when the glyph is below both the line's first (highest) glyph and the one
         # just before it: a tall glyph box (LibreOffice's `ำ` with its tone, 17 pt over 9 pt
         # letters) starts the line higher than its letters, and is not a line of its own
+        # and not when its box lies within the first glyph's: a glyph with no font box of its own
+        # (LibreOffice's `า` in Laksaman set by python-docx: its ink box, 8 pt of a 17 pt line)
         if not lines or (ref_y - mid > 0.4 * (size if size < ref_size else ref_size)
-                         and last_y - mid > 0.4 * (size if size < last_size else last_size)):
+                         and last_y - mid > 0.4 * (size if size < last_size else last_size)
+                         and (mid - 0.5 * size < ref_y - 0.5 * ref_size - 0.5 or size >= ref_size)):
             line = []
             lines.append(line)
             ref_y, ref_size = mid, size
