@@ -23,12 +23,20 @@ FIXTURES = sorted(p.stem for p in DATA.glob("*.pdf"))
 
 
 def _tables(stem: str) -> list[list[list[str]]]:
+    """Each table's rows of cell texts; a table's part on the next page (a table block right
+    after one, on the next page) goes on the same table, as the extractors read it."""
     doc = read_document(DATA / f"{stem}.pdf")
     out = []
+    previous = None
     for b in doc.blocks:
         if b.kind == "table":
-            rows = b.rows()
-            out.append([[" ".join(doc.text[c.start:c.end].split()) for c in row] for row in rows])
+            rows = [[" ".join(doc.text[c.start:c.end].split()) for c in row] for row in b.rows()]
+            if (previous is not None and previous.kind == "table"
+                    and doc.page_of(b.start) == doc.page_of(previous.start) + 1):
+                out[-1] += rows
+            else:
+                out.append(rows)
+        previous = b
     return out
 
 
@@ -61,6 +69,21 @@ def test_kpi_indicators_from_an_unruled_table() -> None:
     outcomes = {"บรรลุเป้าหมาย": "achieved", "ไม่บรรลุเป้าหมาย": "not_achieved",
                 "อยู่ระหว่างดำเนินการ": "in_progress", "ผ่านเกณฑ์": "achieved"}
     assert got == [(r[0], r[2], r[3], outcomes[r[4]]) for r in rows]
+
+
+def test_kpi_table_over_two_pages_in_the_government_font() -> None:
+    """A borderless KPI table in Laksaman 14 pt (TH Sarabun's clone) running over a page break
+    inside a row: LibreOffice gives its `า` and full stops boxes of their ink only (they stayed
+    on lines of their own: `เป้าหม ยต ม`), the last row's name fills its column (its white to
+    the next column is a cell's margins, 12.8 pt: the row was read as a line), and the broken
+    row's two halves are one row. Every indicator is read with its target, result and outcome."""
+    doc = read_document(DATA / "kpi_two_pages.pdf")
+    assert "เป้าหมายตามยุทธศาสตร์ของหน่วยงาน" in doc.text and "เป้าหม ย" not in doc.text
+    found, _ = indicators.extract(doc)
+    got = [(m.value["name"], m.value["target"], m.value["result"], m.value["outcome"]) for m in found]
+    rows = json.loads((DATA / "kpi_two_pages.json").read_text("utf-8"))[0][1:]
+    outcomes = {"บรรลุเป้าหมาย": "achieved", "ไม่บรรลุเป้าหมาย": "not_achieved", "อยู่ระหว่างดำเนินการ": "in_progress"}
+    assert got == [(r[0], r[1], r[2], outcomes[r[3]]) for r in rows]
 
 
 def _glyphs(rows: list[tuple[float, list[tuple[float, str]]]], size: float = 10.0) -> list[Glyph]:
