@@ -63,6 +63,7 @@ def test_blank_page_has_no_skew():
     ("เด็กอายุ 0-5 ปี ทังหมด", "เด็กอายุ 0-5 ปี ทั้งหมด"),  # a tone mark over mai han-akat
     ("ทังนี กพร.สส.", "ทั้งนี้ กพร.สส."),
     ("ตังแต่วันที่ 1", "ตั้งแต่วันที่ 1"),
+    ("ผังการใช้ประโยชน์ น์ที่ดิน", "ผังการใช้ประโยชน์ที่ดิน"),  # a word's end read again after a space
 ])
 def test_ocr_spelling_corrects(read, meant):
     assert ocr_spelling.correct(read) == meant
@@ -71,6 +72,7 @@ def test_ocr_spelling_corrects(read, meant):
 @pytest.mark.parametrize("right", [
     "ปี", "มี", "ทีม", "ตี", "ขาย", "สวัสดี", "ประเทศไทย ผ่าน", "BUDGET BUREAU", "ลบ.", "๒๕๖๖", "ตัวชี้วัดที่ 1",
     "การประชุมคณะทำงาน", "ผลการดำเนินงาน ไตรมาสที่ 2", "กัน", "ดังนั้น", "คัดเลือก", "สั้น", "วันที่",
+    "มา มา", "ที่ ที่",  # a word the writer repeated
 ])
 def test_ocr_spelling_leaves_right_text(right):
     assert ocr_spelling.correct(right) == right

@@ -143,6 +143,43 @@ def _read_missed(api, image, regions: list, dpi: int, box: tuple, problems: list
     return out
 
 
+def _reread_split_lines(api, image, split: list[tuple], glyphs: list[tuple], dpi: int, box: tuple,
+                        problems: list[str]) -> list[tuple]:
+    """Lines whose marks Tesseract's layout read as a line of their own (`ocr_layout.words`'s
+    `split_marks`: the two lines' pixel box, the letters' line's middle and confidence), read
+    again as one line; the new reading replaces the letters' line when Tesseract is surer of it
+    (Garuda's `ตัวชี้วัด`, read `IIa` under a line `wo สณัณ ๓ ew`, comes out whole, 92 -> 93)."""
+    import tesserocr
+
+    from pipeline.readers import ocr_image, ocr_layout
+
+    if not split:
+        return glyphs
+    s = 72.0 / dpi
+    api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
+    try:
+        for (x0, y0, x1, y1), middle, confidence in split:
+            pad = max((y1 - y0) // 4, 4)
+            left, top = max(x0 - pad, 0), max(y0 - pad, 0)
+            crop = ocr_image.crop(image, (left, top, x1 + pad, y1 + pad))
+            api.SetImage(crop)
+            text = api.GetUTF8Text()
+            if api.MeanTextConf() <= confidence:
+                continue
+            shifted = (box[0] + left * s, box[1], box[2], box[3] - top * s)
+            line = ocr_layout.words(api, dpi, shifted, text, crop, problems=problems)
+            if not line:
+                continue
+            page_x0, page_x1 = box[0] + x0 * s, box[0] + x1 * s
+            glyphs = [g for g in glyphs  # the letters' line's runs, mostly inside the two lines' box
+                      if not (abs(g[4] - middle) < 0.01
+                              and min(g[2], page_x1) - max(g[1], page_x0) > 0.5 * (g[2] - g[1]))]
+            glyphs += [(t, a, b, h, middle, sp) for t, a, b, h, _, sp in line]
+    finally:
+        api.SetPageSegMode(tesserocr.PSM.AUTO)
+    return glyphs
+
+
 def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
     """Render one pdfium page and read it with Tesseract: its text, and its layout (words placed
     on the page, the table rules of the image) once the scanner's skew is turned back."""
@@ -165,10 +202,13 @@ def ocr_page(page, dpi: int = OCR_DPI) -> OcrPage:
             return OcrPage(text="", confidence=0.0, seconds=time.perf_counter() - t0)
         text, conf = api.GetUTF8Text(), api.MeanTextConf()
         problems: list[str] = []
-        glyphs = ocr_layout.words(api, dpi, box, text, clean, problems=problems) if page.get_rotation() == 0 else []
+        split: list[tuple] = []
+        glyphs = ocr_layout.words(api, dpi, box, text, clean, problems=problems, split_marks=split) \
+            if page.get_rotation() == 0 else []
         if glyphs:
             boxes = ocr_layout.word_boxes(api)
             glyphs += _read_missed(api, clean, ocr_image.missed_regions(clean, boxes, dpi), dpi, box, problems)
+            glyphs = _reread_split_lines(api, clean, split, glyphs, dpi, box, problems)
     finally:
         api.Clear()
     h, v = ocr_image.rules(runs, dpi, box) if glyphs else ([], [])

@@ -79,7 +79,8 @@ LOW_LINE_CONFIDENCE = 80  # line of its own (`vy ' vy`) unless Tesseract is this
 
 
 def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str, image=None,
-          min_confidence: float = 0.0, problems: list[str] | None = None) -> list[tuple]:
+          min_confidence: float = 0.0, problems: list[str] | None = None,
+          split_marks: list | None = None) -> list[tuple]:
     """Tesseract's text (after `Recognize`) as `pdf_layout` glyphs in page space: (text, left,
     right, height, middle, False), one per run of a text line with no column gap in it.
 
@@ -103,7 +104,8 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
 
     problems = [] if problems is None else problems
     s = 72.0 / dpi
-    out: list[tuple] = []  # (text, x0, x1, height, baseline in pixels, mean word confidence)
+    # (text, x0, x1, height, baseline in pixels, mean word confidence, the line's pixel box)
+    out: list[tuple] = []
     it = api.GetIterator() if page_text.strip() else None
     if it is None:
         return out
@@ -134,12 +136,38 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
     typical = _typical_height(out)
     _, _, _, top = box
     lines: dict[tuple, list[str]] = {}  # a line's runs share its height, baseline and confidence
-    for text, _, _, h, base, conf in out:
+    for text, _, _, h, base, conf, _ in out:
         lines.setdefault((h, base, conf), []).append(text)
+
+    def kept(h: float, base: float, conf: float) -> bool:
+        return h >= NOISE_HEIGHT * typical and (
+            h >= LOW_LINE * typical or conf >= LOW_LINE_CONFIDENCE or _reads_as_words(lines[h, base, conf]))
+
+    if split_marks is not None:
+        _marks_lines(out, kept, typical / s, split_marks,
+                     lambda base: top - base * s + MIDDLE_ABOVE_BASE * typical)
     return [(text, x0, x1, h, top - base * s + MIDDLE_ABOVE_BASE * typical, False)
-            for text, x0, x1, h, base, conf in out
-            if h >= NOISE_HEIGHT * typical
-            and (h >= LOW_LINE * typical or conf >= LOW_LINE_CONFIDENCE or _reads_as_words(lines[h, base, conf]))]
+            for text, x0, x1, h, base, conf, _ in out if kept(h, base, conf)]
+
+
+def _marks_lines(out: list[tuple], kept, typical_px: float, split_marks: list, middle) -> None:
+    """Each line of marks left out (a low line, not kept) that sits right above a kept line,
+    as (the two lines' pixel box, that line's middle in page space, its confidence), appended to
+    `split_marks`: where a font sets its marks high (Garuda), Tesseract's layout reads them as a
+    line of their own and the letters below without them (`ตัวชี้วัด` read `IIa`); read again
+    as one line (`ocr._reread_split_lines`), the two come out whole."""
+    boxes: dict[tuple, tuple] = {}
+    for _, _, _, h, base, conf, line_box in out:
+        boxes[h, base, conf] = line_box
+    for (h, base, conf), (x0, y0, x1, y1) in boxes.items():
+        if kept(h, base, conf) or y1 - y0 < NOISE_HEIGHT * typical_px:  # (specks: no marks)
+            continue
+        # the line below: its top under the marks' top (their boxes may overlap), not far below
+        below = [(k, b) for k, b in boxes.items() if kept(*k) and y0 < b[1] and b[1] - y1 <= 0.5 * typical_px
+                 and min(x1, b[2]) - max(x0, b[0]) >= 0.5 * (x1 - x0)]
+        if below:
+            (_, kbase, kconf), b = min(below, key=lambda kb: kb[1][1])
+            split_marks.append(((min(x0, b[0]), y0, max(x1, b[2]), b[3]), middle(kbase), kconf))
 
 
 LOW_LINE_LETTERS = 4  # Thai letters a low line needs, all in words, to be kept as text
@@ -213,7 +241,8 @@ def _line_runs(line: list[list], line_box, image, dark, dpi: int, box: tuple, ou
 
     def flush() -> None:
         if run and run[0].strip():
-            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s, base, confidence))
+            out.append((run[0].strip(), left + run[1] * s, left + run[2] * s, (y1 - y0) * s, base, confidence,
+                        line_box[:4]))
         run.clear()
 
     for text, wbox, spaced, _ in line:

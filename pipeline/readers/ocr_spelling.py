@@ -92,7 +92,8 @@ def _score(text: str) -> tuple[float, int]:
 def _edits(text: str) -> list[str]:
     """Every reading one edit away: a tone mark added over an upper vowel or mai han-akat
     (`ทังหมด` for `ทั้งหมด`), `ิ` read as `ี` with a tone mark, one of two upper vowels on one
-    letter dropped (`ปีึงบประมาณ`), a space taken out between two Thai letters."""
+    letter dropped (`ปีึงบประมาณ`), a space taken out between two Thai letters, a cluster read
+    on both sides of a space kept once."""
     out = []
     for i, ch in enumerate(text):
         after = text[i + 1:i + 2]
@@ -104,6 +105,13 @@ def _edits(text: str) -> list[str]:
                 out += [text[:i] + "ี" + t + text[i + 1:] for t in _TONES]
         elif ch == " ":
             out.append(text[:i] + text[i + 1:])
+            for k in (2, 3):
+                # the end of a word read again after a space (`ประโยชน์ น์ที่ดิน`), a mark in it: once
+                # (a whole word repeated is the writer's)
+                piece = text[i - k:i]
+                if i > k and text[i - k - 1] != " " and piece == text[i + 1:i + 1 + k] \
+                        and any(c in COMBINING for c in piece):
+                    out.append(text[:i] + text[i + 1 + k:])
     return out
 
 
