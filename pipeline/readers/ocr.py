@@ -121,26 +121,35 @@ def _read_missed(api, image, regions: list, dpi: int, box: tuple, problems: list
     little confidence and is left out, word by word."""
     import tesserocr
 
-    from pipeline.readers import ocr_image, ocr_layout
+    from pipeline.readers import ocr_layout
 
     out: list[tuple] = []
     if not regions:
         return out
-    s = 72.0 / dpi
     api.SetPageSegMode(tesserocr.PSM.SINGLE_BLOCK)
     try:
-        for x0, y0, x1, y1 in regions:
-            pad = max((y1 - y0) // 4, 4)
-            left, top = max(x0 - pad, 0), max(y0 - pad, 0)
-            crop = ocr_image.crop(image, (left, top, x1 + pad, y1 + pad))
-            api.SetImage(crop)
-            text = api.GetUTF8Text()
-            shifted = (box[0] + left * s, box[1], box[2], box[3] - top * s)
+        for region in regions:
+            crop, text, shifted = _read_region(api, image, region, dpi, box)
             out += ocr_layout.words(api, dpi, shifted, text, crop, min_confidence=MISSED_MIN_CONFIDENCE,
                                     problems=problems)
     finally:
         api.SetPageSegMode(tesserocr.PSM.AUTO)
     return out
+
+
+def _read_region(api, image, region: tuple[int, int, int, int], dpi: int, box: tuple):
+    """One pixel region of the page read on its own (in the engine's current page segmentation
+    mode), with a margin of a quarter of its height: (the crop, Tesseract's text, the crop's
+    place as a page box for `ocr_layout.words`)."""
+    from pipeline.readers import ocr_image
+
+    x0, y0, x1, y1 = region
+    s = 72.0 / dpi
+    pad = max((y1 - y0) // 4, 4)
+    left, top = max(x0 - pad, 0), max(y0 - pad, 0)
+    crop = ocr_image.crop(image, (left, top, x1 + pad, y1 + pad))
+    api.SetImage(crop)
+    return crop, api.GetUTF8Text(), (box[0] + left * s, box[1], box[2], box[3] - top * s)
 
 
 def _reread_split_lines(api, image, split: list[tuple], glyphs: list[tuple], dpi: int, box: tuple,
@@ -151,26 +160,21 @@ def _reread_split_lines(api, image, split: list[tuple], glyphs: list[tuple], dpi
     (Garuda's `ตัวชี้วัด`, read `IIa` under a line `wo สณัณ ๓ ew`, comes out whole, 92 -> 93)."""
     import tesserocr
 
-    from pipeline.readers import ocr_image, ocr_layout
+    from pipeline.readers import ocr_layout
 
     if not split:
         return glyphs
     s = 72.0 / dpi
     api.SetPageSegMode(tesserocr.PSM.SINGLE_LINE)
     try:
-        for (x0, y0, x1, y1), middle, confidence in split:
-            pad = max((y1 - y0) // 4, 4)
-            left, top = max(x0 - pad, 0), max(y0 - pad, 0)
-            crop = ocr_image.crop(image, (left, top, x1 + pad, y1 + pad))
-            api.SetImage(crop)
-            text = api.GetUTF8Text()
+        for region, middle, confidence in split:
+            crop, text, shifted = _read_region(api, image, region, dpi, box)
             if api.MeanTextConf() <= confidence:
                 continue
-            shifted = (box[0] + left * s, box[1], box[2], box[3] - top * s)
             line = ocr_layout.words(api, dpi, shifted, text, crop, problems=problems)
             if not line:
                 continue
-            page_x0, page_x1 = box[0] + x0 * s, box[0] + x1 * s
+            page_x0, page_x1 = box[0] + region[0] * s, box[0] + region[2] * s
             glyphs = [g for g in glyphs  # the letters' line's runs, mostly inside the two lines' box
                       if not (abs(g[4] - middle) < 0.01
                               and min(g[2], page_x1) - max(g[1], page_x0) > 0.5 * (g[2] - g[1]))]

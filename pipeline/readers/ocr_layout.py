@@ -135,38 +135,35 @@ def words(api, dpi: int, box: tuple[float, float, float, float], page_text: str,
         return out
     typical = _typical_height(out)
     _, _, _, top = box
-    lines: dict[tuple, list[str]] = {}  # a line's runs share its height, baseline and confidence
-    for text, _, _, h, base, conf, _ in out:
-        lines.setdefault((h, base, conf), []).append(text)
-
-    def kept(h: float, base: float, conf: float) -> bool:
-        return h >= NOISE_HEIGHT * typical and (
-            h >= LOW_LINE * typical or conf >= LOW_LINE_CONFIDENCE or _reads_as_words(lines[h, base, conf]))
-
+    # each Tesseract line, (height, baseline, confidence, pixel box), with its runs' texts
+    lines: dict[tuple, list[str]] = {}
+    for text, _, _, h, base, conf, line_box in out:
+        lines.setdefault((h, base, conf, line_box), []).append(text)
+    kept = {line for line, texts in lines.items() if line[0] >= NOISE_HEIGHT * typical and (
+        line[0] >= LOW_LINE * typical or line[2] >= LOW_LINE_CONFIDENCE or _reads_as_words(texts))}
     if split_marks is not None:
-        _marks_lines(out, kept, typical / s, split_marks,
+        _marks_lines(list(lines), kept, typical / s, split_marks,
                      lambda base: top - base * s + MIDDLE_ABOVE_BASE * typical)
     return [(text, x0, x1, h, top - base * s + MIDDLE_ABOVE_BASE * typical, False)
-            for text, x0, x1, h, base, conf, _ in out if kept(h, base, conf)]
+            for text, x0, x1, h, base, conf, line_box in out if (h, base, conf, line_box) in kept]
 
 
-def _marks_lines(out: list[tuple], kept, typical_px: float, split_marks: list, middle) -> None:
-    """Each line of marks left out (a low line, not kept) that sits right above a kept line,
+def _marks_lines(lines: list[tuple], kept: set[tuple], typical_px: float, split_marks: list, middle) -> None:
+    """Each line of marks left out (a low line, not `kept`) that sits right above a kept line,
     as (the two lines' pixel box, that line's middle in page space, its confidence), appended to
     `split_marks`: where a font sets its marks high (Garuda), Tesseract's layout reads them as a
     line of their own and the letters below without them (`ตัวชี้วัด` read `IIa`); read again
-    as one line (`ocr._reread_split_lines`), the two come out whole."""
-    boxes: dict[tuple, tuple] = {}
-    for _, _, _, h, base, conf, line_box in out:
-        boxes[h, base, conf] = line_box
-    for (h, base, conf), (x0, y0, x1, y1) in boxes.items():
-        if kept(h, base, conf) or y1 - y0 < NOISE_HEIGHT * typical_px:  # (specks: no marks)
+    as one line (`ocr._reread_split_lines`), the two come out whole. `lines`: (height, baseline,
+    confidence, pixel box) of each line."""
+    for line in lines:
+        x0, y0, x1, y1 = line[3]
+        if line in kept or y1 - y0 < NOISE_HEIGHT * typical_px:  # (specks: no marks)
             continue
         # the line below: its top under the marks' top (their boxes may overlap), not far below
-        below = [(k, b) for k, b in boxes.items() if kept(*k) and y0 < b[1] and b[1] - y1 <= 0.5 * typical_px
-                 and min(x1, b[2]) - max(x0, b[0]) >= 0.5 * (x1 - x0)]
+        below = [k for k in lines if k in kept and y0 < k[3][1] and k[3][1] - y1 <= 0.5 * typical_px
+                 and min(x1, k[3][2]) - max(x0, k[3][0]) >= 0.5 * (x1 - x0)]
         if below:
-            (_, kbase, kconf), b = min(below, key=lambda kb: kb[1][1])
+            _, kbase, kconf, b = min(below, key=lambda k: k[3][1])
             split_marks.append(((min(x0, b[0]), y0, max(x1, b[2]), b[3]), middle(kbase), kconf))
 
 
@@ -315,6 +312,8 @@ _LIST_NUMBER = re.compile(r"[(]?[0-9๐-๙]+(?:\.[0-9๐-๙]+)*[.)]?")
 def _paragraph_line(runs: list[list]) -> bool:
     """A line of one run of text, or of a list item's number and its text."""
     return len(runs) == 1 or (len(runs) == 2 and bool(_LIST_NUMBER.fullmatch(runs[0][0])))
+
+
 _TAIL = re.compile(r"[ก-๎]+$")
 _HEAD = re.compile(r"^[ก-๎]+")
 

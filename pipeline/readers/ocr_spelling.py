@@ -27,7 +27,8 @@ EDIT_COST = math.log(0.05)  # an edit is taken when it makes the run 20 times as
 MAX_EDITS = 4               # per run of Thai
 _UPPER = "ิีึื"
 _TAKES_TONE = _UPPER + "ั"  # a tone mark stacks over these, and Tesseract drops it there
-_TONES = "่้"
+_TONES = "่้"  # the tone marks an edit adds (the two a report's words mostly carry)
+_ANY_TONE = "่้๊๋"
 # a mark after a full stop, a digit or a Latin letter: a speck (after a space it may be a
 # letter-spaced word's, `ต ัว`, which the source wrote so)
 _ORPHAN_MARKS = re.compile(f"(?<=[.,:;)0-9๐-๙A-Za-z])[{COMBINING}]+")
@@ -99,7 +100,7 @@ def _edits(text: str) -> list[str]:
         after = text[i + 1:i + 2]
         if ch in _UPPER and after and after in _UPPER:  # two upper vowels on one letter: one is a speck
             out += [text[:i] + text[i + 1:], text[:i + 1] + text[i + 2:]]
-        elif ch in _TAKES_TONE and (not after or after not in "่้๊๋"):  # ("" is in every string)
+        elif ch in _TAKES_TONE and (not after or after not in _ANY_TONE):  # ("" is in every string)
             out += [text[:i + 1] + t + text[i + 1:] for t in _TONES]
             if ch == "ิ":
                 out += [text[:i] + "ี" + t + text[i + 1:] for t in _TONES]
@@ -125,7 +126,7 @@ def _swaps(text: str) -> list[tuple[str, int]]:
             swapped = text[:i] + other + text[i + 1:]
             out.append((swapped, 1))
             vowel, after = text[i + 1:i + 2], text[i + 2:i + 3]
-            if vowel and vowel in _TAKES_TONE and (not after or after not in "่้๊๋"):
+            if vowel and vowel in _TAKES_TONE and (not after or after not in _ANY_TONE):
                 out += [(swapped[:i + 2] + t + swapped[i + 2:], 2) for t in _TONES]
     return out
 

@@ -92,9 +92,7 @@ class _PageReader:
         for item in items:
             if getattr(item, "kind", "") == "table":
                 rows = [[dataclasses.replace(c, text=name(c.text)) for c in row] for row in item.rows]
-                table = PageItem.table(rows, item.xs, item.y)
-                table.ruled = item.ruled
-                out.append(table)
+                out.append(PageItem.table(rows, item.xs, item.y, item.ruled))
             else:
                 out.append(PageItem.text_item(name(item), getattr(item, "y", 0.0)))
         return out, named, unmapped - recovered - named

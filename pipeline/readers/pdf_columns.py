@@ -102,14 +102,11 @@ def _aligned(row: _Row, bands: list[tuple[float, float]], least: float) -> list[
         return row.cells
     out: list[tuple[float, float]] = []
     for a, b in row.cells:
-        inside = sorted(x for x in cuts if a < x < b)
-        edges = [a, *inside]
-        for left, right in itertools.pairwise([*edges, None]):
-            if right is None:
-                out.append((left, b))
-            else:
-                ends = [x1 for x0, x1 in row.ink if left <= x0 and x1 <= right]
-                out.append((left, max(ends) if ends else right))
+        start = a
+        for cut in sorted(x for x in cuts if a < x < b):  # the ink before the cut ends a cell
+            out.append((start, max((x1 for x0, x1 in row.ink if start <= x0 and x1 <= cut), default=cut)))
+            start = cut
+        out.append((start, b))
     return out
 
 
@@ -301,9 +298,7 @@ def _table(rows: list[_Row], bands: list[tuple[float, float]]) -> PageItem | Non
     table = [[TableCell(_cell_text(gs, wrap_at[c]) if gs else "", c) for c, gs in enumerate(by_col)]
              for by_col in cells]
     top = rows[0].line
-    item = PageItem.table(table, xs, top.y + top.size / 2)
-    item.ruled = False
-    return item
+    return PageItem.table(table, xs, top.y + top.size / 2, ruled=False)
 
 
 def _unit_column(cells: list[list[list[Glyph]]]) -> int | None:

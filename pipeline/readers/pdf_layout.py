@@ -557,9 +557,9 @@ class PageItem(str):
         return item
 
     @classmethod
-    def table(cls, rows: list[list[TableCell]], xs: list[float], y: float = 0.0) -> PageItem:
+    def table(cls, rows: list[list[TableCell]], xs: list[float], y: float = 0.0, ruled: bool = True) -> PageItem:
         item = cls("\n".join(" | ".join(c.text for c in row) + " |" for row in rows))
-        item.kind, item.rows, item.xs, item.y = "table", rows, xs, y
+        item.kind, item.rows, item.xs, item.y, item.ruled = "table", rows, xs, y, ruled
         return item
 
 
@@ -1323,15 +1323,15 @@ def join_pages(pages: list[list[PageItem]]) -> list[list[PageItem]]:
                 if c.text:
                     old = last[c.col]
                     last[c.col] = TableCell(_join_text(old.text, c.text), old.col, old.col_span, old.row_span)
-            joined = PageItem.table([*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y)
-            joined.header_rows, joined.ruled = head.header_rows, head.ruled
+            joined = PageItem.table([*head.rows[:-1], sorted(last.values(), key=lambda c: c.col)], head.xs, head.y,
+                                    head.ruled)
+            joined.header_rows = head.header_rows
             if first_part is head:
                 first_part = joined
             out[holder][-1] = head = joined
             rows = rows[1:]
         if rows:
-            cur[0] = PageItem.table(rows, head.xs, tail.y)
-            cur[0].ruled = tail.ruled
+            cur[0] = PageItem.table(rows, head.xs, tail.y, tail.ruled)
         else:
             del cur[0]
         if not cur:
